@@ -1,0 +1,89 @@
+//! The admin's only network access: `/api/admin/v1` on its own origin, with the session cookie.
+
+use confab_domain::api::{ErrorBody, Meetings, Routing, SignIn};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestCredentials, RequestInit, Response};
+
+/// A failed call: the HTTP status (0 for network failures) and a sentence to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: u16,
+    /// What to show.
+    pub message: String,
+}
+
+fn network() -> ApiError {
+    ApiError { status: 0, message: "The server could not be reached.".into() }
+}
+
+async fn call(method: &str, path: &str, body: Option<JsValue>) -> Result<(u16, JsValue), ApiError> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    if let Some(body) = body {
+        let json = js_sys::JSON::stringify(&body).map_err(|_| network())?;
+        init.set_body(&json);
+        let headers = web_sys::Headers::new().map_err(|_| network())?;
+        headers.set("Content-Type", "application/json").map_err(|_| network())?;
+        init.set_headers(&headers);
+    }
+    let request = Request::new_with_str_and_init(&format!("/api/admin/v1/{path}"), &init).map_err(|_| network())?;
+    let window = web_sys::window().ok_or_else(network)?;
+    let response: Response =
+        JsFuture::from(window.fetch_with_request(&request)).await.and_then(JsCast::dyn_into).map_err(|_| network())?;
+    let status = response.status();
+    let json = match response.json() {
+        Ok(p) if status != 204 => JsFuture::from(p).await.unwrap_or(JsValue::NULL),
+        _ => JsValue::NULL,
+    };
+    if response.ok() {
+        return Ok((status, json));
+    }
+    let message = serde_wasm_bindgen::from_value::<ErrorBody>(json)
+        .map(|b| b.error.message)
+        .unwrap_or_else(|_| format!("The server answered {status}."));
+    Err(ApiError { status, message })
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    let (_, json) = call("GET", path, None).await?;
+    serde_wasm_bindgen::from_value(json)
+        .map_err(|_| ApiError { status: 0, message: "Unexpected answer from the server.".into() })
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, ApiError> {
+    serde_wasm_bindgen::to_value(value).map_err(|_| network())
+}
+
+/// Signs in.
+pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
+    call("POST", "session", Some(to_js(&SignIn { email, password })?)).await.map(|_| ())
+}
+
+/// Signs out.
+pub async fn sign_out() -> Result<(), ApiError> {
+    call("DELETE", "session", None).await.map(|_| ())
+}
+
+/// The signed-in admin's email, or an error with status 401.
+pub async fn whoami() -> Result<String, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Me {
+        email: String,
+    }
+    get::<Me>("session").await.map(|m| m.email)
+}
+
+/// All meetings.
+pub async fn meetings() -> Result<Meetings, ApiError> {
+    get("meetings").await
+}
+
+/// The routing state of the demo site's pool.
+pub async fn routing() -> Result<Routing, ApiError> {
+    get("routing").await
+}

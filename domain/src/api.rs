@@ -1,0 +1,177 @@
+//! The JSON shapes of `/api/v1` (widget) and `/api/admin/v1` (admin), shared by edge, widget and
+//! admin so the three cannot drift apart. Changes are additive only: new optional fields.
+//! Times are RFC 3339 strings on the wire.
+
+use crate::dialogue::Flow;
+use crate::ids::{AgentId, MeetingId, SiteId};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The error envelope every failing endpoint answers with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// A machine-readable code and a sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// Stable code, e.g. `slot_taken`.
+    pub code: String,
+    /// What went wrong and what to do, fit to show to a visitor.
+    pub message: String,
+}
+
+/// How the widget looks and behaves on a site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Branding {
+    /// Name shown in the chat header.
+    pub bot_name: String,
+    /// Accent colour, `#rrggbb`.
+    pub primary_color: String,
+    /// `right` or `left`.
+    pub launcher_position: String,
+    /// Delay before each bot message, in milliseconds ("response time").
+    pub typing_delay_ms: u32,
+}
+
+impl Default for Branding {
+    fn default() -> Self {
+        Self {
+            bot_name: "Confab".into(),
+            primary_color: "#4f46e5".into(),
+            launcher_position: "right".into(),
+            typing_delay_ms: 400,
+        }
+    }
+}
+
+/// A published dialogue version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedDialogue {
+    /// Dialogue id.
+    pub id: String,
+    /// Published version number, from 1.
+    pub version: u32,
+    /// The flow to run.
+    pub flow: Flow,
+}
+
+/// `GET /api/v1/sites/{site}/bootstrap`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bootstrap {
+    /// The site.
+    pub site: SiteId,
+    /// Its branding.
+    pub branding: Branding,
+    /// The dialogue to show this visitor, if any.
+    pub dialogue: Option<PublishedDialogue>,
+}
+
+/// One bookable slot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slot {
+    /// Start, RFC 3339 with the visitor's offset.
+    pub start: String,
+    /// End, RFC 3339 with the visitor's offset.
+    pub end: String,
+}
+
+/// `GET /api/v1/sites/{site}/slots`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slots {
+    /// Free slots, earliest first.
+    pub slots: Vec<Slot>,
+}
+
+/// `POST /api/v1/sites/{site}/bookings` request body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingRequest {
+    /// Chosen slot start, RFC 3339.
+    pub start: String,
+    /// Visitor's email, validated by the edge.
+    pub email: String,
+    /// Visitor's name, optional.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The widget's visitor id, optional.
+    #[serde(default)]
+    pub visitor_id: Option<String>,
+}
+
+/// An agent as the visitor and admin see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentRef {
+    /// Agent id.
+    pub id: AgentId,
+    /// Display name.
+    pub name: String,
+}
+
+/// `POST /api/v1/sites/{site}/bookings` 201 response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Booking {
+    /// The meeting.
+    pub meeting_id: MeetingId,
+    /// The agent it was assigned to.
+    pub agent: AgentRef,
+    /// Start, RFC 3339 (UTC).
+    pub start: String,
+    /// End, RFC 3339 (UTC).
+    pub end: String,
+}
+
+/// `POST /api/admin/v1/session` request body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignIn {
+    /// Account email.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// One row of `GET /api/admin/v1/meetings`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meeting {
+    /// Meeting id.
+    pub id: MeetingId,
+    /// Site it was booked on.
+    pub site: SiteId,
+    /// Assigned agent.
+    pub agent: AgentRef,
+    /// Start, RFC 3339 (UTC).
+    pub start: String,
+    /// End, RFC 3339 (UTC).
+    pub end: String,
+    /// Visitor's email.
+    pub email: String,
+    /// Visitor's name, if given.
+    pub name: Option<String>,
+    /// `scheduled`, …
+    pub status: String,
+    /// Why this agent was chosen.
+    pub explanation: String,
+    /// When it was booked, RFC 3339 (UTC).
+    pub created_at: String,
+}
+
+/// `GET /api/admin/v1/meetings`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meetings {
+    /// Meetings, soonest first.
+    pub meetings: Vec<Meeting>,
+}
+
+/// `GET /api/admin/v1/routing`: the round-robin state of the site's pool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Routing {
+    /// Agent ids in the order they will be offered meetings.
+    pub order: Vec<AgentId>,
+    /// Who gets the next meeting if free.
+    pub next: Option<AgentId>,
+    /// Meetings assigned per agent.
+    pub totals: BTreeMap<AgentId, u32>,
+    /// Names and configured positions of the pool's agents.
+    pub agents: Vec<AgentRef>,
+}

@@ -1,0 +1,14 @@
+//! Confab's pure core: dialogues, availability, round-robin routing and validation.
+//!
+//! Nothing here performs I/O, reads a clock or draws random numbers: the current time,
+//! identifiers and salts come in as arguments. The crate builds natively (where it is
+//! tested) and for `wasm32-unknown-unknown` (where the edge, widget and admin use it).
+
+pub mod api;
+pub mod auth;
+pub mod availability;
+pub mod demo;
+pub mod dialogue;
+pub mod email;
+pub mod ids;
+pub mod routing;

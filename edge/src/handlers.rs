@@ -1,0 +1,9 @@
+//! One handler file per resource; each handler parses its input, calls the domain and the
+//! store, and returns a response or an [`crate::error::ApiError`].
+
+pub mod bookings;
+pub mod meetings;
+pub mod routing;
+pub mod session;
+pub mod site;
+pub mod slots;

@@ -1,0 +1,24 @@
+//! Confab's edge: a Cloudflare Worker serving the widget API (`/api/v1`), the admin API
+//! (`/api/admin/v1`) and, through the assets binding, `widget.js`, the widget and the admin.
+//!
+//! Requests enter at [`fetch`], go through the route table in [`router`] to one handler per
+//! resource, and every failure leaves as one JSON envelope built by [`error::ApiError`].
+
+use worker::{Context, Env, Request, Response, Result, event};
+
+mod auth;
+mod clock;
+mod error;
+mod handlers;
+mod http;
+mod router;
+mod routing_pool;
+mod store;
+
+pub use routing_pool::RoutingPool;
+
+/// The Worker's entry point.
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    Ok(router::handle(req, env).await)
+}

@@ -1,0 +1,100 @@
+//! The route table: every path the Worker answers, and the cross-cutting rules per area
+//! (origin check and CORS for the widget API, session and same-origin check for the admin API).
+
+use crate::error::{ApiError, ApiResult};
+use crate::handlers::{bookings, meetings, routing, session, site, slots};
+use crate::{auth, http, store};
+use worker::{Env, Headers, Method, Request, Response};
+
+/// Answers one request; never fails: errors become the JSON envelope.
+pub async fn handle(mut req: Request, env: Env) -> Response {
+    let path = req.path();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let result = match segments.as_slice() {
+        ["healthz"] => http::json(200, &serde_json::json!({ "status": "ok" })),
+        ["api", "v1", "sites", site, rest @ ..] => return widget_api(&mut req, &env, site, rest).await,
+        ["api", "admin", "v1", rest @ ..] => admin_api(&mut req, &env, rest).await,
+        _ => Err(ApiError::NotFound("No such page.")),
+    };
+    render(result)
+}
+
+/// Turns a handler's result into a response, logging internal errors once.
+fn render(result: ApiResult<Response>) -> Response {
+    match result {
+        Ok(resp) => resp,
+        Err(err) => {
+            if let ApiError::Internal(detail) = &err {
+                worker::console_error!("internal error: {detail}");
+            }
+            let headers = Headers::new();
+            let _ = headers.set("Content-Type", "application/json");
+            let body = serde_json::to_vec(&err.body()).unwrap_or_default();
+            Response::builder().with_status(err.status()).with_headers(headers).fixed(body)
+        }
+    }
+}
+
+/// `/api/v1/sites/{site}/…`: answers only origins on the site's allowed list, with CORS.
+async fn widget_api(req: &mut Request, env: &Env, site_id: &str, rest: &[&str]) -> Response {
+    let checked = async {
+        if !confab_domain::ids::is_valid_slug(site_id) {
+            return Err(ApiError::NotFound("Unknown site."));
+        }
+        let db = store::db(env)?;
+        let site = store::site(&db, site_id).await?;
+        let origin = http::origin(req)?.filter(|o| site.allowed_origins.iter().any(|a| a == o));
+        let origin = origin.ok_or(ApiError::OriginNotAllowed)?;
+        Ok((db, site, origin))
+    }
+    .await;
+    let (db, site, origin) = match checked {
+        Ok(ok) => ok,
+        Err(e) => return render(Err(e)),
+    };
+    let result = match (req.method(), rest) {
+        (Method::Options, _) => preflight(),
+        (Method::Get, ["bootstrap"]) => site::get_bootstrap(&db, site_id, site).await,
+        (Method::Get, ["slots"]) => slots::get_slots(req, &db, site_id).await,
+        (Method::Post, ["bookings"]) => bookings::create_booking(req, env, &db, site_id).await,
+        (_, ["bootstrap" | "slots" | "bookings"]) => Err(ApiError::MethodNotAllowed),
+        _ => Err(ApiError::NotFound("No such endpoint.")),
+    };
+    with_cors(render(result), &origin)
+}
+
+fn preflight() -> ApiResult<Response> {
+    let headers = Headers::new();
+    headers.set("Access-Control-Allow-Methods", "GET, POST")?;
+    headers.set("Access-Control-Allow-Headers", "Content-Type")?;
+    headers.set("Access-Control-Max-Age", "86400")?;
+    Ok(Response::empty()?.with_status(204).with_headers(headers))
+}
+
+fn with_cors(resp: Response, origin: &str) -> Response {
+    let headers = resp.headers();
+    let _ = headers.set("Access-Control-Allow-Origin", origin);
+    let _ = headers.append("Vary", "Origin");
+    resp
+}
+
+/// `/api/admin/v1/…`: every route but sign-in needs a session; writes must be same-origin.
+async fn admin_api(req: &mut Request, env: &Env, rest: &[&str]) -> ApiResult<Response> {
+    auth::check_same_origin(req)?;
+    let db = store::db(env)?;
+    match (req.method(), rest) {
+        (Method::Post, ["session"]) => session::create_session(req, &db).await,
+        (Method::Delete, ["session"]) => session::delete_session(req, &db).await,
+        (Method::Get, ["session"]) => session::get_session(req, &db).await,
+        (Method::Get, ["meetings"]) => {
+            auth::require_admin(req, &db).await?;
+            meetings::list_meetings(&db).await
+        }
+        (Method::Get, ["routing"]) => {
+            auth::require_admin(req, &db).await?;
+            routing::get_routing(req, env, &db).await
+        }
+        (_, ["session" | "meetings" | "routing"]) => Err(ApiError::MethodNotAllowed),
+        _ => Err(ApiError::NotFound("No such endpoint.")),
+    }
+}

@@ -1,0 +1,258 @@
+//! `RoutingPool`: one Durable Object per site's routing pool, the single point that assigns
+//! meetings to agents.
+//!
+//! Invariant: the choice of agent and the hold on their time happen in one synchronous section
+//! over the object's own SQLite storage (no `await` between reading the holds and writing the
+//! new one), so concurrent booking requests are decided one at a time and two meetings never
+//! overlap for one agent. Slow work (the D1 write) happens after the hold is taken; if it
+//! fails the hold and the agent's place in the queue are given back.
+
+// The `durable_object` macro generates JS bindings without docs.
+#![allow(missing_docs)]
+
+use crate::clock;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, NewMeeting};
+use chrono::{DateTime, Utc};
+use confab_domain::api::{AgentRef, Booking};
+use confab_domain::availability::Interval;
+use confab_domain::ids::{AgentId, MeetingId, SiteId};
+use confab_domain::routing::{self, Member};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use wasm_bindgen::JsValue;
+use worker::{DurableObject, Env, Method, Request, RequestInit, Response, Result, SqlStorage, State, durable_object};
+
+/// The Durable Object binding name, as declared in `wrangler.toml`.
+const BINDING: &str = "ROUTING_POOL";
+
+/// A booking decision requested by the Worker.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct BookCommand {
+    /// Site the pool belongs to.
+    pub site: String,
+    /// Slot start, Unix milliseconds.
+    pub start_ms: i64,
+    /// Slot end, Unix milliseconds.
+    pub end_ms: i64,
+    /// Visitor's validated email.
+    pub email: String,
+    /// Visitor's name.
+    pub name: Option<String>,
+    /// Widget visitor id.
+    pub visitor_id: Option<String>,
+    /// Every active agent of the pool, in configured order.
+    pub agents: Vec<PoolAgent>,
+}
+
+/// An agent as the pool sees them for one request.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PoolAgent {
+    /// Agent id.
+    pub id: AgentId,
+    /// Display name.
+    pub name: String,
+    /// Configured position.
+    pub position: u32,
+    /// Whether the slot lies in this agent's working hours.
+    pub offers: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Standing {
+    agent_id: String,
+    last_assigned: f64,
+}
+
+fn stub(env: &Env, site: &str) -> ApiResult<worker::Stub> {
+    Ok(env.durable_object(BINDING)?.get_by_name(&format!("pool:{site}"))?)
+}
+
+/// Asks the site's pool to book `command`: the booking, or `SlotTaken`.
+pub async fn book(env: &Env, command: &BookCommand) -> ApiResult<Booking> {
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(JsValue::from_str(&serde_json::to_string(command)?)));
+    let req = Request::new_with_init("https://routing-pool/book", &init)?;
+    let mut resp = stub(env, &command.site)?.fetch_with_request(req).await?;
+    match resp.status_code() {
+        201 => Ok(resp.json().await?),
+        409 => Err(ApiError::SlotTaken),
+        status => Err(ApiError::Internal(format!("routing pool answered {status}"))),
+    }
+}
+
+/// Each agent's last assignment sequence number in the site's pool.
+pub async fn standing(env: &Env, site: &str) -> ApiResult<HashMap<AgentId, u64>> {
+    let mut resp = stub(env, site)?.fetch_with_str("https://routing-pool/standing").await?;
+    let rows: Vec<Standing> = resp.json().await?;
+    Ok(rows.into_iter().map(|r| (AgentId(r.agent_id), r.last_assigned as u64)).collect())
+}
+
+/// The Durable Object.
+#[durable_object(fetch)]
+pub struct RoutingPool {
+    state: State,
+    env: Env,
+}
+
+impl DurableObject for RoutingPool {
+    fn new(state: State, env: Env) -> Self {
+        if let Err(e) = ensure_schema(&state.storage().sql()) {
+            worker::console_error!("routing pool schema: {e}");
+        }
+        Self { state, env }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        match (req.method(), req.path().as_str()) {
+            (Method::Post, "/book") => {
+                let command: BookCommand = req.json().await?;
+                self.book(command).await
+            }
+            (Method::Get, "/standing") => {
+                let rows: Vec<Standing> =
+                    self.state.storage().sql().exec("SELECT agent_id, last_assigned FROM members", None)?.to_array()?;
+                Response::from_json(&rows)
+            }
+            _ => Response::error("not found", 404),
+        }
+    }
+}
+
+fn ensure_schema(sql: &SqlStorage) -> Result<()> {
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS members (agent_id TEXT PRIMARY KEY, last_assigned INTEGER NOT NULL DEFAULT 0)",
+        None,
+    )?;
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS holds (meeting_id TEXT PRIMARY KEY, agent_id TEXT NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL)",
+        None,
+    )?;
+    sql.exec("CREATE INDEX IF NOT EXISTS holds_by_time ON holds(start_ms, end_ms)", None)?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct BusyAgent {
+    agent_id: String,
+}
+
+#[derive(Deserialize)]
+struct MaxSeq {
+    seq: Option<f64>,
+}
+
+/// What the synchronous section decided.
+struct Decision {
+    meeting: MeetingId,
+    agent: AgentRef,
+    explanation: String,
+    previous: u64,
+}
+
+impl RoutingPool {
+    async fn book(&self, command: BookCommand) -> Result<Response> {
+        let meeting = MeetingId(clock::random_id("m_")?);
+        // Synchronous section: no await until the hold is written.
+        let decision = match self.decide(&command, meeting)? {
+            Some(d) => d,
+            None => return Response::error("slot taken", 409),
+        };
+        let slot = Interval { start: from_ms(command.start_ms), end: from_ms(command.end_ms) };
+        let stored = async {
+            let db = store::db(&self.env)?;
+            store::insert_meeting(
+                &db,
+                &NewMeeting {
+                    id: &decision.meeting,
+                    site: &SiteId(command.site.clone()),
+                    agent: &decision.agent.id,
+                    slot,
+                    email: &command.email,
+                    name: command.name.as_deref(),
+                    visitor_id: command.visitor_id.as_deref(),
+                    explanation: &decision.explanation,
+                    created_at: clock::now(),
+                },
+            )
+            .await
+        }
+        .await;
+        if let Err(e) = stored {
+            self.release(&decision)?;
+            worker::console_error!("storing meeting failed, hold released: {e}");
+            return Response::error("could not store the meeting", 500);
+        }
+        Response::from_json(&Booking {
+            meeting_id: decision.meeting,
+            agent: decision.agent,
+            start: slot.start.to_rfc3339(),
+            end: slot.end.to_rfc3339(),
+        })
+        .map(|r| r.with_status(201))
+    }
+
+    /// Chooses the agent and takes the hold, all over synchronous SQLite calls.
+    fn decide(&self, command: &BookCommand, meeting: MeetingId) -> Result<Option<Decision>> {
+        let sql = self.state.storage().sql();
+        let standing: Vec<Standing> = sql.exec("SELECT agent_id, last_assigned FROM members", None)?.to_array()?;
+        let last: HashMap<&str, u64> = standing.iter().map(|s| (s.agent_id.as_str(), s.last_assigned as u64)).collect();
+        let busy: HashSet<String> = sql
+            .exec(
+                "SELECT DISTINCT agent_id FROM holds WHERE start_ms < ? AND end_ms > ?",
+                vec![command.end_ms.into(), command.start_ms.into()],
+            )?
+            .to_array::<BusyAgent>()?
+            .into_iter()
+            .map(|b| b.agent_id)
+            .collect();
+        let members: Vec<Member> = command
+            .agents
+            .iter()
+            .map(|a| Member {
+                agent: a.id.clone(),
+                name: a.name.clone(),
+                position: a.position,
+                last_assigned: last.get(a.id.as_str()).copied().unwrap_or(0),
+            })
+            .collect();
+        let offers: HashSet<&AgentId> = command.agents.iter().filter(|a| a.offers).map(|a| &a.id).collect();
+        let Some(choice) = routing::choose(&members, |a| offers.contains(a) && !busy.contains(a.as_str())) else {
+            return Ok(None);
+        };
+        let seq = sql.exec("SELECT MAX(last_assigned) AS seq FROM members", None)?.one::<MaxSeq>()?.seq.unwrap_or(0.0)
+            as i64
+            + 1;
+        sql.exec(
+            "INSERT INTO holds (meeting_id, agent_id, start_ms, end_ms) VALUES (?, ?, ?, ?)",
+            vec![meeting.as_str().into(), choice.agent.as_str().into(), command.start_ms.into(), command.end_ms.into()],
+        )?;
+        sql.exec(
+            "INSERT INTO members (agent_id, last_assigned) VALUES (?, ?)
+             ON CONFLICT(agent_id) DO UPDATE SET last_assigned = excluded.last_assigned",
+            vec![choice.agent.as_str().into(), seq.into()],
+        )?;
+        let name = members.iter().find(|m| m.agent == choice.agent).map(|m| m.name.clone()).unwrap_or_default();
+        Ok(Some(Decision {
+            meeting,
+            previous: last.get(choice.agent.as_str()).copied().unwrap_or(0),
+            agent: AgentRef { id: choice.agent, name },
+            explanation: choice.explanation,
+        }))
+    }
+
+    /// Gives back a hold whose meeting could not be stored.
+    fn release(&self, decision: &Decision) -> Result<()> {
+        let sql = self.state.storage().sql();
+        sql.exec("DELETE FROM holds WHERE meeting_id = ?", vec![decision.meeting.as_str().into()])?;
+        sql.exec(
+            "UPDATE members SET last_assigned = ? WHERE agent_id = ?",
+            vec![(decision.previous as i64).into(), decision.agent.id.as_str().into()],
+        )?;
+        Ok(())
+    }
+}
+
+fn from_ms(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}

@@ -1,0 +1,308 @@
+//! D1 access: every query the edge runs, with rows read into `Deserialize` structs and
+//! mapped to domain types. Handlers never write SQL themselves.
+
+use crate::error::{ApiError, ApiResult};
+use chrono::{DateTime, Utc};
+use confab_domain::api::{AgentRef, Branding, Meeting, PublishedDialogue};
+use confab_domain::availability::{Interval, ScheduleSpec, WorkingHours};
+use confab_domain::dialogue::Flow;
+use confab_domain::ids::{AgentId, MeetingId, SiteId};
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+use worker::{D1Database, Env};
+
+/// The D1 binding name, as declared in `wrangler.toml`.
+const BINDING: &str = "DB";
+
+/// The database.
+pub fn db(env: &Env) -> ApiResult<D1Database> {
+    Ok(env.d1(BINDING)?)
+}
+
+/// A site's widget configuration.
+pub struct Site {
+    /// Origins allowed to embed the widget.
+    pub allowed_origins: Vec<String>,
+    /// Branding.
+    pub branding: Branding,
+}
+
+#[derive(Deserialize)]
+struct SiteRow {
+    allowed_origins: String,
+    branding: String,
+}
+
+/// The site `id`, or `NotFound`.
+pub async fn site(db: &D1Database, id: &str) -> ApiResult<Site> {
+    let row: Option<SiteRow> =
+        db.prepare("SELECT allowed_origins, branding FROM sites WHERE id = ?1").bind(&[id.into()])?.first(None).await?;
+    let row = row.ok_or(ApiError::NotFound("Unknown site."))?;
+    Ok(Site {
+        allowed_origins: serde_json::from_str(&row.allowed_origins)?,
+        branding: serde_json::from_str(&row.branding).unwrap_or_default(),
+    })
+}
+
+#[derive(Deserialize)]
+struct DialogueRow {
+    id: String,
+    version: u32,
+    flow: String,
+}
+
+/// The highest-priority published dialogue of a site.
+pub async fn published_dialogue(db: &D1Database, site: &str) -> ApiResult<Option<PublishedDialogue>> {
+    let row: Option<DialogueRow> = db
+        .prepare(
+            "SELECT d.id AS id, v.version AS version, v.flow AS flow FROM dialogues d
+             JOIN dialogue_versions v ON v.dialogue_id = d.id AND v.version = d.published_version
+             WHERE d.site_id = ?1 ORDER BY d.priority DESC, d.id LIMIT 1",
+        )
+        .bind(&[site.into()])?
+        .first(None)
+        .await?;
+    row.map(|r| {
+        let flow: Flow = serde_json::from_str(&r.flow)?;
+        Ok(PublishedDialogue { id: r.id, version: r.version, flow })
+    })
+    .transpose()
+}
+
+/// An active agent of a site's routing pool.
+pub struct Agent {
+    /// Id and name.
+    pub agent: AgentRef,
+    /// Place in the configured order.
+    pub position: u32,
+    /// Working hours.
+    pub hours: WorkingHours,
+}
+
+#[derive(Deserialize)]
+struct AgentRow {
+    id: String,
+    name: String,
+    position: u32,
+    schedule: String,
+}
+
+/// The site's active agents in configured order. An agent whose stored working hours cannot
+/// be read is left out of routing (and logged) rather than failing every request.
+pub async fn agents(db: &D1Database, site: &str) -> ApiResult<Vec<Agent>> {
+    let rows: Vec<AgentRow> = db
+        .prepare(
+            "SELECT id, name, position, schedule FROM agents WHERE site_id = ?1 AND active = 1 ORDER BY position, id",
+        )
+        .bind(&[site.into()])?
+        .all()
+        .await?
+        .results()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let spec: ScheduleSpec = serde_json::from_str(&r.schedule).ok()?;
+            match spec.parse() {
+                Ok(hours) => {
+                    Some(Agent { agent: AgentRef { id: AgentId(r.id), name: r.name }, position: r.position, hours })
+                }
+                Err(e) => {
+                    worker::console_error!("agent {} has unusable working hours: {e}", r.id);
+                    None
+                }
+            }
+        })
+        .collect())
+}
+
+#[derive(Deserialize)]
+struct BusyRow {
+    agent_id: String,
+    start_ms: f64,
+    end_ms: f64,
+}
+
+fn from_ms(ms: f64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms as i64).unwrap_or_default()
+}
+
+/// Scheduled meetings of a site overlapping `[from, until)`, as (agent, interval).
+pub async fn busy(
+    db: &D1Database,
+    site: &str,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> ApiResult<Vec<(AgentId, Interval)>> {
+    let rows: Vec<BusyRow> = db
+        .prepare(
+            "SELECT agent_id, start_ms, end_ms FROM meetings
+             WHERE site_id = ?1 AND status = 'scheduled' AND start_ms < ?3 AND end_ms > ?2",
+        )
+        .bind(&[
+            site.into(),
+            JsValue::from_f64(from.timestamp_millis() as f64),
+            JsValue::from_f64(until.timestamp_millis() as f64),
+        ])?
+        .all()
+        .await?
+        .results()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (AgentId(r.agent_id), Interval { start: from_ms(r.start_ms), end: from_ms(r.end_ms) }))
+        .collect())
+}
+
+/// A meeting about to be stored.
+pub struct NewMeeting<'a> {
+    /// Its id.
+    pub id: &'a MeetingId,
+    /// Site.
+    pub site: &'a SiteId,
+    /// Assigned agent.
+    pub agent: &'a AgentId,
+    /// When.
+    pub slot: Interval,
+    /// Visitor's email.
+    pub email: &'a str,
+    /// Visitor's name.
+    pub name: Option<&'a str>,
+    /// Visitor id from the widget.
+    pub visitor_id: Option<&'a str>,
+    /// Why this agent.
+    pub explanation: &'a str,
+    /// Booking time.
+    pub created_at: DateTime<Utc>,
+}
+
+fn opt(s: Option<&str>) -> JsValue {
+    s.map_or(JsValue::NULL, JsValue::from)
+}
+
+/// Stores a meeting.
+pub async fn insert_meeting(db: &D1Database, m: &NewMeeting<'_>) -> ApiResult<()> {
+    db.prepare(
+        "INSERT INTO meetings (id, site_id, agent_id, start_at, end_at, start_ms, end_ms, email, name, visitor_id, status, explanation, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'scheduled', ?11, ?12)",
+    )
+    .bind(&[
+        m.id.as_str().into(),
+        m.site.as_str().into(),
+        m.agent.as_str().into(),
+        m.slot.start.to_rfc3339().into(),
+        m.slot.end.to_rfc3339().into(),
+        JsValue::from_f64(m.slot.start.timestamp_millis() as f64),
+        JsValue::from_f64(m.slot.end.timestamp_millis() as f64),
+        m.email.into(),
+        opt(m.name),
+        opt(m.visitor_id),
+        m.explanation.into(),
+        m.created_at.to_rfc3339().into(),
+    ])?
+    .run()
+    .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct MeetingRow {
+    id: String,
+    site_id: String,
+    agent_id: String,
+    agent_name: String,
+    start_at: String,
+    end_at: String,
+    email: String,
+    name: Option<String>,
+    status: String,
+    explanation: String,
+    created_at: String,
+}
+
+/// Every meeting, soonest first.
+pub async fn meetings(db: &D1Database) -> ApiResult<Vec<Meeting>> {
+    let rows: Vec<MeetingRow> = db
+        .prepare(
+            "SELECT m.id, m.site_id, m.agent_id, a.name AS agent_name, m.start_at, m.end_at, m.email, m.name,
+                    m.status, m.explanation, m.created_at
+             FROM meetings m JOIN agents a ON a.id = m.agent_id ORDER BY m.start_ms, m.id",
+        )
+        .all()
+        .await?
+        .results()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Meeting {
+            id: MeetingId(r.id),
+            site: SiteId(r.site_id),
+            agent: AgentRef { id: AgentId(r.agent_id), name: r.agent_name },
+            start: r.start_at,
+            end: r.end_at,
+            email: r.email,
+            name: r.name,
+            status: r.status,
+            explanation: r.explanation,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+#[derive(Deserialize)]
+struct TotalRow {
+    agent_id: String,
+    total: u32,
+}
+
+/// Meetings per agent of a site (any status).
+pub async fn totals(db: &D1Database, site: &str) -> ApiResult<Vec<(AgentId, u32)>> {
+    let rows: Vec<TotalRow> = db
+        .prepare("SELECT agent_id, COUNT(*) AS total FROM meetings WHERE site_id = ?1 GROUP BY agent_id")
+        .bind(&[site.into()])?
+        .all()
+        .await?
+        .results()?;
+    Ok(rows.into_iter().map(|r| (AgentId(r.agent_id), r.total)).collect())
+}
+
+/// The stored password hash of an admin account.
+pub async fn admin_password_hash(db: &D1Database, email: &str) -> ApiResult<Option<String>> {
+    Ok(db
+        .prepare("SELECT password_hash FROM admins WHERE email = ?1")
+        .bind(&[email.into()])?
+        .first(Some("password_hash"))
+        .await?)
+}
+
+/// Records a session for `email` until `expires`.
+pub async fn insert_session(
+    db: &D1Database,
+    token_hash: &str,
+    email: &str,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> ApiResult<()> {
+    db.prepare("INSERT INTO sessions (token_hash, admin_email, expires_at_ms, created_at) VALUES (?1, ?2, ?3, ?4)")
+        .bind(&[
+            token_hash.into(),
+            email.into(),
+            JsValue::from_f64(expires.timestamp_millis() as f64),
+            now.to_rfc3339().into(),
+        ])?
+        .run()
+        .await?;
+    Ok(())
+}
+
+/// The admin whose unexpired session has this token hash.
+pub async fn session_admin(db: &D1Database, token_hash: &str, now: DateTime<Utc>) -> ApiResult<Option<String>> {
+    Ok(db
+        .prepare("SELECT admin_email FROM sessions WHERE token_hash = ?1 AND expires_at_ms > ?2")
+        .bind(&[token_hash.into(), JsValue::from_f64(now.timestamp_millis() as f64)])?
+        .first(Some("admin_email"))
+        .await?)
+}
+
+/// Ends a session.
+pub async fn delete_session(db: &D1Database, token_hash: &str) -> ApiResult<()> {
+    db.prepare("DELETE FROM sessions WHERE token_hash = ?1").bind(&[token_hash.into()])?.run().await?;
+    Ok(())
+}

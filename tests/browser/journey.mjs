@@ -1,0 +1,101 @@
+// The visitor's journey on the demo host page, then the admin's view of the meeting.
+// Run by tests/tests/browser.rs; prints one line per step and exits non-zero on failure.
+import { chromium } from "playwright-core";
+
+const { DEMO_URL, EDGE_URL, ADMIN_EMAIL, ADMIN_PASSWORD, SCREENSHOTS, CHROMIUM } = process.env;
+const TIMEOUT = 20_000;
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+const problems = [];
+let step = 0;
+async function shot(page, name) {
+  step += 1;
+  await page.screenshot({ path: `${SCREENSHOTS}/${String(step).padStart(2, "0")}-${name}.png` });
+  console.log(`step ${step}: ${name}`);
+}
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, timezoneId: "Europe/Paris" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console error: ${m.text()} (${m.location().url})`); });
+  const bookingPosts = [];
+  page.on("request", (r) => { if (r.method() === "POST" && r.url().includes("/bookings")) bookingPosts.push(r.postData()); });
+  const fetched = [];
+  page.on("request", (r) => fetched.push(r.url()));
+
+  await page.goto(DEMO_URL);
+  const launcher = page.locator('button[aria-label="Open chat"]');
+  await launcher.waitFor();
+  if (fetched.some((u) => u.includes("/widget/"))) throw new Error("the widget was fetched before any interaction");
+  const cookies = await context.cookies();
+  const stored = await page.evaluate(() => localStorage.length + sessionStorage.length);
+  if (cookies.length || stored) throw new Error("something was stored before the visitor interacted");
+  await shot(page, "host-page-with-launcher");
+
+  await launcher.click();
+  await page.getByText("What brings you here today?").waitFor();
+  await shot(page, "greeting-and-question");
+
+  await page.getByRole("button", { name: "Book a meeting" }).click();
+  const firstSlot = page.locator("button.slot").first();
+  await firstSlot.waitFor();
+  const start = await firstSlot.getAttribute("data-start");
+  if (!/\+01:00$|\+02:00$/.test(start)) throw new Error(`slot ${start} is not in the visitor's zone (Europe/Paris)`);
+  await shot(page, "slots-in-visitor-time-zone");
+
+  await firstSlot.click();
+  const email = page.locator("#confab-email");
+  await email.fill("ada@example");
+  await page.getByRole("button", { name: "Book", exact: true }).click();
+  await page.getByText("Please enter a valid email address").waitFor();
+  if (bookingPosts.length) throw new Error("a booking was sent for an invalid email");
+  await shot(page, "invalid-email-refused");
+
+  await email.fill("ada@example.com");
+  await page.getByRole("button", { name: "Book", exact: true }).click();
+  const confirmation = page.getByText(/You're booked with Agent \d/);
+  await confirmation.waitFor();
+  console.log(`confirmation: ${await confirmation.textContent()}`);
+  await page.getByText("This conversation has ended.").waitFor();
+  await shot(page, "booking-confirmed");
+  if (bookingPosts.length !== 1) throw new Error(`expected one booking request, saw ${bookingPosts.length}`);
+
+  const admin = await context.newPage();
+  admin.setDefaultTimeout(TIMEOUT);
+  admin.on("pageerror", (e) => problems.push(`admin page error: ${e.message}`));
+  admin.on("console", (m) => {
+    // The session probe before sign-in answers 401 by design; anything else is a problem.
+    if (m.type() === "error" && !m.location().url.endsWith("/api/admin/v1/session")) problems.push(`admin console error: ${m.text()} (${m.location().url})`);
+  });
+  await admin.goto(`${EDGE_URL}/admin/`);
+  await admin.getByLabel("Email").fill(ADMIN_EMAIL);
+  await admin.getByLabel("Password").fill("not the password");
+  await admin.getByRole("button", { name: "Sign in" }).click();
+  await admin.getByText("Wrong email or password.").waitFor();
+  await admin.getByLabel("Password").fill(ADMIN_PASSWORD);
+  await admin.getByRole("button", { name: "Sign in" }).click();
+  const row = admin.locator("tr", { hasText: "ada@example.com" });
+  await row.waitFor();
+  const agent = (await row.locator("td").nth(1).textContent()).trim();
+  const why = (await row.locator("td.why").textContent()).trim();
+  if (!why.includes(agent)) throw new Error(`the explanation "${why}" does not name ${agent}`);
+  await admin.locator('li:has(.badge)').waitFor();
+  const next = (await admin.locator("li:has(.badge)").textContent()).replace("next", "").trim();
+  if (next === agent) throw new Error(`${agent} took the meeting but is still shown as next`);
+  await admin.locator(".bar[data-total='1']").waitFor();
+  await shot(admin, "admin-meetings-and-routing");
+
+  if (problems.length) throw new Error(problems.join("\n"));
+  console.log("journey ok");
+} catch (e) {
+  console.error(`journey failed at step ${step + 1}: ${e.stack || e}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,188 @@
+//! The end-to-end harness: [`TestApp`] starts the real edge (`wrangler dev` on workerd) on a
+//! free port with a fresh D1 / Durable Object state directory, seeded with the demo data,
+//! and stops it when dropped. HTTP helpers speak the widget and admin APIs as a browser would.
+//!
+//! These tests need the wasm builds; `cargo xtask test` builds first and then runs them.
+
+use anyhow::{Context, Result, bail};
+use confab_xtask::demo_host::DemoHost;
+use confab_xtask::wrangler::{DevOptions, DevServer, free_port};
+use confab_xtask::{prepare_state, project};
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// The origin the demo site allows by default; tests send it as a browser on the demo page would.
+pub const DEMO_ORIGIN: &str = "http://127.0.0.1:8080";
+
+/// A running edge with its own state.
+pub struct TestApp {
+    server: Option<DevServer>,
+    /// The state directory (D1 and Durable Objects).
+    pub persist: PathBuf,
+    /// Where wrangler's output goes.
+    pub log: PathBuf,
+    /// The seeded admin's password.
+    pub admin_password: String,
+    /// The demo host page, when started with [`TestApp::with_demo_host`].
+    pub demo: Option<DemoHost>,
+    port: u16,
+}
+
+/// A response: status and parsed JSON body (`Value::Null` when empty or not JSON).
+#[derive(Debug)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// Body.
+    pub json: Value,
+    /// `Set-Cookie`, if any.
+    pub set_cookie: Option<String>,
+    /// `Access-Control-Allow-Origin`, if any.
+    pub allow_origin: Option<String>,
+}
+
+impl Reply {
+    /// `error.code` of an error envelope.
+    pub fn error_code(&self) -> Option<&str> {
+        self.json.pointer("/error/code").and_then(Value::as_str)
+    }
+}
+
+fn ensure_built() -> Result<()> {
+    for artifact in ["dist/widget.js", "dist/admin/index.html", "edge/build/index.js"] {
+        if !project::root().join(artifact).exists() {
+            bail!("{artifact} is missing: run the end-to-end tests through `cargo xtask test`, which builds first");
+        }
+    }
+    Ok(())
+}
+
+impl TestApp {
+    /// Starts an edge for the test `name` with a fresh state.
+    pub fn start(name: &str) -> Result<Self> {
+        Self::launch(name, false)
+    }
+
+    /// Like [`TestApp::start`], plus the demo host page on a free port, allowed to embed the widget.
+    pub fn with_demo_host(name: &str) -> Result<Self> {
+        Self::launch(name, true)
+    }
+
+    fn launch(name: &str, demo: bool) -> Result<Self> {
+        ensure_built()?;
+        let dir = project::target().join("e2e").join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let persist = dir.join("state");
+        let port = free_port()?;
+        let edge = format!("http://127.0.0.1:{port}");
+        let host = if demo { Some(DemoHost::start(0, &edge, "demo")?) } else { None };
+        let extra: Vec<String> = host.iter().map(|h| format!("http://127.0.0.1:{}", h.port)).collect();
+        let admin_password = confab_xtask::seed::random_password()?;
+        prepare_state(&persist, &admin_password, &extra).context("preparing D1 state")?;
+        let mut app =
+            TestApp { server: None, persist, log: dir.join("wrangler.log"), admin_password, demo: host, port };
+        app.boot()?;
+        Ok(app)
+    }
+
+    fn boot(&mut self) -> Result<()> {
+        self.server = Some(DevServer::start(&DevOptions {
+            persist: &self.persist,
+            port: self.port,
+            log: Some(&self.log),
+            build: false,
+            own_group: true,
+        })?);
+        Ok(())
+    }
+
+    /// Stops the edge and starts it again on the same state and port.
+    pub fn restart(&mut self) -> Result<()> {
+        if let Some(mut server) = self.server.take() {
+            server.stop();
+        }
+        self.boot()
+    }
+
+    /// The edge's base URL.
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// `GET path` with an optional `Origin` and cookie.
+    pub fn get(&self, path: &str, origin: Option<&str>, cookie: Option<&str>) -> Result<Reply> {
+        let mut req = ureq::get(&format!("{}{path}", self.base()));
+        if let Some(o) = origin {
+            req = req.set("Origin", o);
+        }
+        if let Some(c) = cookie {
+            req = req.set("Cookie", c);
+        }
+        reply(req.call())
+    }
+
+    /// `POST path` with a raw body, optional `Origin` and cookie.
+    pub fn post(&self, path: &str, body: &str, origin: Option<&str>, cookie: Option<&str>) -> Result<Reply> {
+        let mut req = ureq::post(&format!("{}{path}", self.base())).set("Content-Type", "application/json");
+        if let Some(o) = origin {
+            req = req.set("Origin", o);
+        }
+        if let Some(c) = cookie {
+            req = req.set("Cookie", c);
+        }
+        reply(req.send_string(body))
+    }
+
+    /// `DELETE path` with a cookie.
+    pub fn delete(&self, path: &str, cookie: Option<&str>) -> Result<Reply> {
+        let mut req = ureq::delete(&format!("{}{path}", self.base()));
+        if let Some(c) = cookie {
+            req = req.set("Cookie", c);
+        }
+        reply(req.call())
+    }
+
+    /// Free slot starts of the demo site for the next `days` days, in UTC.
+    pub fn slot_starts(&self, days: u32) -> Result<Vec<String>> {
+        let r = self.get(&format!("/api/v1/sites/demo/slots?days={days}&tz=UTC"), Some(DEMO_ORIGIN), None)?;
+        if r.status != 200 {
+            bail!("slots answered {}: {}", r.status, r.json);
+        }
+        Ok(r.json["slots"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|s| s["start"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default())
+    }
+
+    /// Books `start` for `email` on the demo site.
+    pub fn book(&self, start: &str, email: &str) -> Result<Reply> {
+        let body = serde_json::json!({ "start": start, "email": email }).to_string();
+        self.post("/api/v1/sites/demo/bookings", &body, Some(DEMO_ORIGIN), None)
+    }
+
+    /// Signs the demo admin in and returns the `name=value` session cookie.
+    pub fn sign_in(&self) -> Result<String> {
+        let body = serde_json::json!({ "email": "admin@demo.test", "password": self.admin_password }).to_string();
+        let r = self.post("/api/admin/v1/session", &body, None, None)?;
+        if r.status != 204 {
+            bail!("sign-in answered {}: {}", r.status, r.json);
+        }
+        let cookie = r.set_cookie.context("no session cookie")?;
+        Ok(cookie.split(';').next().unwrap_or_default().to_owned())
+    }
+}
+
+fn reply(result: Result<ureq::Response, ureq::Error>) -> Result<Reply> {
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => return Err(e.into()),
+    };
+    let status = response.status();
+    let set_cookie = response.header("Set-Cookie").map(str::to_owned);
+    let allow_origin = response.header("Access-Control-Allow-Origin").map(str::to_owned);
+    let text = response.into_string().unwrap_or_default();
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Ok(Reply { status, json, set_cookie, allow_origin })
+}

@@ -1,0 +1,176 @@
+//! A visitor books a meeting: round-robin order, concurrency, errors, persistence; all over
+//! HTTP against the real runtime.
+
+use anyhow::{Result, ensure};
+use confab_e2e::{DEMO_ORIGIN, TestApp};
+use std::collections::HashMap;
+use std::sync::{Arc, Barrier};
+
+fn agent_of(reply: &confab_e2e::Reply) -> String {
+    reply.json["agent"]["id"].as_str().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn ten_sequential_bookings_follow_the_round_robin_order() -> Result<()> {
+    let app = TestApp::start("sequential")?;
+    let slots = app.slot_starts(14)?;
+    ensure!(slots.len() >= 10, "expected at least 10 free slots, got {}", slots.len());
+    let mut agents = Vec::new();
+    for (i, start) in slots.iter().take(10).enumerate() {
+        let r = app.book(start, &format!("visitor{i}@example.com"))?;
+        ensure!(r.status == 201, "booking {i} answered {}: {}", r.status, r.json);
+        ensure!(r.allow_origin.as_deref() == Some(DEMO_ORIGIN), "CORS header missing");
+        agents.push(agent_of(&r));
+    }
+    let expected: Vec<String> = (0..10).map(|i| format!("agent-{}", i % 5 + 1)).collect();
+    assert_eq!(agents, expected);
+    let routing = app.get("/api/admin/v1/routing", None, Some(&app.sign_in()?))?;
+    assert_eq!(routing.json["next"], "agent-1");
+    for i in 1..=5 {
+        assert_eq!(routing.json["totals"][format!("agent-{i}")], 2);
+    }
+    Ok(())
+}
+
+#[test]
+fn fifty_concurrent_bookings_for_one_time_make_exactly_five_meetings() -> Result<()> {
+    let app = Arc::new(TestApp::start("concurrent")?);
+    let start = app.slot_starts(14)?.into_iter().nth(2).ok_or_else(|| anyhow::anyhow!("no slots"))?;
+    let barrier = Arc::new(Barrier::new(50));
+    let handles: Vec<_> = (0..50)
+        .map(|i| {
+            let (app, barrier, start) = (app.clone(), barrier.clone(), start.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                app.book(&start, &format!("racer{i}@example.com"))
+            })
+        })
+        .collect();
+    let mut created = Vec::new();
+    let mut conflicts = 0;
+    for h in handles {
+        let r = h.join().map_err(|_| anyhow::anyhow!("thread panicked"))??;
+        match r.status {
+            201 => created.push(agent_of(&r)),
+            409 => {
+                assert_eq!(r.error_code(), Some("slot_taken"));
+                conflicts += 1;
+            }
+            other => anyhow::bail!("unexpected status {other}: {}", r.json),
+        }
+    }
+    created.sort();
+    assert_eq!(created, ["agent-1", "agent-2", "agent-3", "agent-4", "agent-5"]);
+    assert_eq!(conflicts, 45);
+    // No agent has overlapping meetings, as stored.
+    let meetings = app.get("/api/admin/v1/meetings", None, Some(&app.sign_in()?))?;
+    let list = meetings.json["meetings"].as_array().cloned().unwrap_or_default();
+    assert_eq!(list.len(), 5);
+    let mut by_agent: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for m in &list {
+        let key = m["agent"]["id"].as_str().unwrap_or_default().to_owned();
+        let span =
+            (m["start"].as_str().unwrap_or_default().to_owned(), m["end"].as_str().unwrap_or_default().to_owned());
+        by_agent.entry(key).or_default().push(span);
+    }
+    for (agent, spans) in by_agent {
+        for (i, a) in spans.iter().enumerate() {
+            for b in &spans[i + 1..] {
+                assert!(a.1 <= b.0 || b.1 <= a.0, "{agent} has overlapping meetings {a:?} and {b:?}");
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn bad_requests_get_the_documented_errors() -> Result<()> {
+    let app = TestApp::start("errors")?;
+    let slot = app.slot_starts(14)?.into_iter().next().ok_or_else(|| anyhow::anyhow!("no slots"))?;
+    let post = |site: &str, body: &str, origin: &str| {
+        app.post(&format!("/api/v1/sites/{site}/bookings"), body, Some(origin), None)
+    };
+
+    let r = post("demo", "{not json", DEMO_ORIGIN)?;
+    assert_eq!((r.status, r.error_code()), (400, Some("invalid_json")));
+
+    let r = post("nope", &serde_json::json!({ "start": slot, "email": "a@example.com" }).to_string(), DEMO_ORIGIN)?;
+    assert_eq!((r.status, r.error_code()), (404, Some("not_found")));
+
+    let r = post("demo", &serde_json::json!({ "start": slot, "email": "not-an-email" }).to_string(), DEMO_ORIGIN)?;
+    assert_eq!((r.status, r.error_code()), (400, Some("invalid_email")));
+    assert!(r.json["error"]["message"].as_str().unwrap_or_default().contains("valid email"));
+
+    // 08:00 UTC is 03:00 or 04:00 in New York, outside every agent's 09:00–17:00.
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).format("%Y-%m-%dT08:00:00Z").to_string();
+    let r = post("demo", &serde_json::json!({ "start": tomorrow, "email": "a@example.com" }).to_string(), DEMO_ORIGIN)?;
+    assert_eq!((r.status, r.error_code()), (400, Some("not_a_slot")));
+
+    let r = post(
+        "demo",
+        &serde_json::json!({ "start": "tomorrow at noon", "email": "a@example.com" }).to_string(),
+        DEMO_ORIGIN,
+    )?;
+    assert_eq!((r.status, r.error_code()), (400, Some("invalid_start")));
+
+    let r = post(
+        "demo",
+        &serde_json::json!({ "start": slot, "email": "a@example.com" }).to_string(),
+        "https://evil.example",
+    )?;
+    assert_eq!((r.status, r.error_code()), (403, Some("origin_not_allowed")));
+    assert_eq!(r.allow_origin, None);
+    let r = app.get("/api/v1/sites/demo/bootstrap", None, None)?;
+    assert_eq!((r.status, r.error_code()), (403, Some("origin_not_allowed")));
+
+    let r = app.get("/api/v1/sites/demo/slots?tz=Mars/Base", Some(DEMO_ORIGIN), None)?;
+    assert_eq!((r.status, r.error_code()), (400, Some("invalid_time_zone")));
+
+    let big = format!("{{\"start\":\"{slot}\",\"email\":\"a@example.com\",\"name\":\"{}\"}}", "x".repeat(20_000));
+    let r = post("demo", &big, DEMO_ORIGIN)?;
+    assert_eq!((r.status, r.error_code()), (413, Some("too_large")));
+
+    // None of the refused requests stored anything.
+    let meetings = app.get("/api/admin/v1/meetings", None, Some(&app.sign_in()?))?;
+    assert_eq!(meetings.json["meetings"].as_array().map(Vec::len), Some(0));
+    Ok(())
+}
+
+#[test]
+fn bootstrap_and_slots_answer_the_demo_page() -> Result<()> {
+    let app = TestApp::start("bootstrap")?;
+    let r = app.get("/api/v1/sites/demo/bootstrap", Some(DEMO_ORIGIN), None)?;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json["dialogue"]["flow"]["start"], "greeting");
+    assert_eq!(r.json["branding"]["bot_name"], "Confab demo");
+    let r = app.get("/api/v1/sites/demo/slots?days=7&tz=Asia/Kolkata", Some(DEMO_ORIGIN), None)?;
+    let first = r.json["slots"][0]["start"].as_str().unwrap_or_default().to_owned();
+    assert!(first.ends_with("+05:30"), "slot {first} is not in the visitor's zone");
+    let widget = ureq::get(&format!("{}/widget.js", app.base())).call()?;
+    assert_eq!(widget.header("Access-Control-Allow-Origin"), Some("*"));
+    assert!(widget.into_string()?.contains("attachShadow"));
+    Ok(())
+}
+
+#[test]
+fn data_survives_a_restart() -> Result<()> {
+    let mut app = TestApp::start("restart")?;
+    let slots = app.slot_starts(14)?;
+    for (i, start) in slots.iter().take(3).enumerate() {
+        ensure!(app.book(start, &format!("keep{i}@example.com"))?.status == 201);
+    }
+    app.restart()?;
+    let cookie = app.sign_in()?;
+    let meetings = app.get("/api/admin/v1/meetings", None, Some(&cookie))?;
+    let emails: Vec<&str> = meetings.json["meetings"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|m| m["email"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(emails, ["keep0@example.com", "keep1@example.com", "keep2@example.com"]);
+    // The round robin continues where it was: agents 1–3 took the first three, 4 is next.
+    let routing = app.get("/api/admin/v1/routing", None, Some(&cookie))?;
+    assert_eq!(routing.json["next"], "agent-4");
+    let r = app.book(&slots[3], "after@example.com")?;
+    assert_eq!(agent_of(&r), "agent-4");
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! The widget's only network access: the edge's `/api/v1` over `fetch`.
+
+use confab_domain::api::{Booking, BookingRequest, Bootstrap, ErrorBody, Slots};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestInit, RequestMode, Response};
+
+/// A failed call, with a sentence fit for the visitor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// HTTP status (0 when the network failed).
+    pub status: u16,
+    /// The edge's error code, or `network`.
+    pub code: String,
+    /// What to tell the visitor.
+    pub message: String,
+}
+
+impl ApiError {
+    fn network() -> Self {
+        ApiError {
+            status: 0,
+            code: "network".into(),
+            message: "We could not reach the server. Please check your connection and try again.".into(),
+        }
+    }
+}
+
+/// The edge's widget API for one site.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `https://<edge>/api/v1/sites/<site>`.
+    prefix: String,
+}
+
+impl Api {
+    /// The API of `site` on the edge at `base`.
+    pub fn new(base: &str, site: &str) -> Self {
+        Api { prefix: format!("{base}/api/v1/sites/{}", encode(site)) }
+    }
+
+    /// Branding and the dialogue to show.
+    pub async fn bootstrap(&self) -> Result<Bootstrap, ApiError> {
+        self.call("GET", "/bootstrap", None::<&()>).await
+    }
+
+    /// Free slots from now, in the visitor's zone.
+    pub async fn slots(&self, days: u32, tz: &str) -> Result<Slots, ApiError> {
+        self.call("GET", &format!("/slots?days={days}&tz={}", encode(tz)), None::<&()>).await
+    }
+
+    /// Books `start` for `email`.
+    pub async fn book(&self, request: &BookingRequest) -> Result<Booking, ApiError> {
+        self.call("POST", "/bookings", Some(request)).await
+    }
+
+    async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ApiError> {
+        let init = RequestInit::new();
+        init.set_method(method);
+        init.set_mode(RequestMode::Cors);
+        if let Some(body) = body {
+            let json = serde_wasm_bindgen::to_value(body)
+                .ok()
+                .and_then(|v| js_sys::JSON::stringify(&v).ok())
+                .ok_or_else(ApiError::network)?;
+            init.set_body(&json);
+            let headers = web_sys::Headers::new().map_err(|_| ApiError::network())?;
+            headers.set("Content-Type", "application/json").map_err(|_| ApiError::network())?;
+            init.set_headers(&headers);
+        }
+        let request = Request::new_with_str_and_init(&format!("{}{path}", self.prefix), &init)
+            .map_err(|_| ApiError::network())?;
+        let window = web_sys::window().ok_or_else(ApiError::network)?;
+        let response: Response = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .and_then(JsCast::dyn_into)
+            .map_err(|_| ApiError::network())?;
+        let status = response.status();
+        let json = match response.json() {
+            Ok(promise) => JsFuture::from(promise).await.unwrap_or(JsValue::NULL),
+            Err(_) => JsValue::NULL,
+        };
+        if response.ok() {
+            return serde_wasm_bindgen::from_value(json).map_err(|_| ApiError::network());
+        }
+        let (code, message) = match serde_wasm_bindgen::from_value::<ErrorBody>(json) {
+            Ok(body) => (body.error.code, body.error.message),
+            Err(_) if status == 403 => ("origin_not_allowed".into(), "This chat is not enabled on this page.".into()),
+            Err(_) => ("unknown".into(), "Something went wrong. Please try again.".into()),
+        };
+        Err(ApiError { status, code, message })
+    }
+}
+
+fn encode(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
+}

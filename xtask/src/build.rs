@@ -1,0 +1,98 @@
+//! The wasm builds: widget and admin (cargo → wasm-bindgen → wasm-opt), the worker
+//! (worker-build), and the `dist/` directory the edge serves as static assets.
+
+use crate::project::{self, run};
+use anyhow::{Context, Result};
+use std::path::Path;
+use std::process::Command;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// wasm-opt flags: size first, with the features current browsers and workerd support.
+const WASM_OPT_FLAGS: [&str; 7] = [
+    "-Oz",
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// Builds everything the edge serves and runs.
+pub fn all() -> Result<()> {
+    if std::env::var_os("CONFAB_SKIP_BUILD").is_some() {
+        eprintln!("CONFAB_SKIP_BUILD is set: using the existing build");
+        return Ok(());
+    }
+    apps()?;
+    edge()?;
+    Ok(())
+}
+
+/// Builds the widget and the admin into `dist/`.
+pub fn apps() -> Result<()> {
+    run(project::cargo().args([
+        "build",
+        "--release",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        "confab-widget",
+        "-p",
+        "confab-admin",
+    ]))?;
+    let dist = project::dist();
+    std::fs::create_dir_all(&dist).context("creating dist/")?;
+    bindgen("confab_widget", &dist.join("widget"))?;
+    bindgen("confab_admin", &dist.join("admin"))?;
+    // The loader is hand-written; esbuild only minifies it.
+    run(Command::new(project::esbuild()).args([
+        project::root().join("widget/loader/widget.js").as_os_str(),
+        "--minify".as_ref(),
+        "--target=es2020".as_ref(),
+        format!("--outfile={}", dist.join("widget.js").display()).as_ref(),
+        "--log-level=warning".as_ref(),
+    ]))?;
+    copy_dir(&project::root().join("admin/static"), &dist.join("admin"))?;
+    std::fs::copy(project::root().join("edge/static/_headers"), dist.join("_headers")).context("copying _headers")?;
+    Ok(())
+}
+
+fn bindgen(krate: &str, out: &Path) -> Result<()> {
+    let wasm = project::target().join(WASM_TARGET).join("release").join(format!("{krate}.wasm"));
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    run(Command::new(project::cargo_bin().join("wasm-bindgen"))
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--remove-name-section",
+            "--remove-producers-section",
+            "--out-dir",
+        ])
+        .arg(out)
+        .arg(&wasm))?;
+    let bg = out.join(format!("{krate}_bg.wasm"));
+    run(Command::new(project::wasm_opt()).args(WASM_OPT_FLAGS).arg(&bg).arg("-o").arg(&bg))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+    }
+    Ok(())
+}
+
+/// Builds the worker with worker-build, offline: every helper it would download is given.
+pub fn edge() -> Result<()> {
+    run(Command::new(project::cargo_bin().join("worker-build"))
+        .current_dir(project::root().join("edge"))
+        .arg("--release")
+        .env("PATH", project::path_env())
+        .env("WASM_BINDGEN_BIN", project::cargo_bin().join("wasm-bindgen"))
+        .env("WASM_OPT_BIN", project::wasm_opt())
+        .env("ESBUILD_BIN", project::esbuild()))
+}
