@@ -36,9 +36,13 @@ async fn call(method: &str, path: &str, body: Option<JsValue>) -> Result<(u16, J
     let response: Response =
         JsFuture::from(window.fetch_with_request(&request)).await.and_then(JsCast::dyn_into).map_err(|_| network())?;
     let status = response.status();
-    let json = match response.json() {
-        Ok(p) if status != 204 => JsFuture::from(p).await.unwrap_or(JsValue::NULL),
-        _ => JsValue::NULL,
+    // Only read a body that exists: `json()` on an empty 204 rejects.
+    let json = match status {
+        204 => JsValue::NULL,
+        _ => match response.json() {
+            Ok(p) => JsFuture::from(p).await.unwrap_or(JsValue::NULL),
+            Err(_) => JsValue::NULL,
+        },
     };
     if response.ok() {
         return Ok((status, json));

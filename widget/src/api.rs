@@ -1,8 +1,7 @@
 //! The widget's only network access: the edge's `/api/v1` over `fetch`.
 
-use confab_domain::api::{Booking, BookingRequest, Bootstrap, ErrorBody, Slots};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use crate::decode;
+use confab_domain::api::{Booking, BookingRequest, Bootstrap, Slot};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, RequestMode, Response};
@@ -43,33 +42,37 @@ impl Api {
 
     /// Branding and the dialogue to show.
     pub async fn bootstrap(&self) -> Result<Bootstrap, ApiError> {
-        self.call("GET", "/bootstrap", None::<&()>).await
+        self.call("GET", "/bootstrap", None, decode::bootstrap).await
     }
 
     /// Free slots from now, in the visitor's zone.
-    pub async fn slots(&self, days: u32, tz: &str) -> Result<Slots, ApiError> {
-        self.call("GET", &format!("/slots?days={days}&tz={}", encode(tz)), None::<&()>).await
+    pub async fn slots(&self, days: u32, tz: &str) -> Result<Vec<Slot>, ApiError> {
+        self.call("GET", &format!("/slots?days={days}&tz={}", encode(tz)), None, decode::slots).await
     }
 
     /// Books `start` for `email`.
     pub async fn book(&self, request: &BookingRequest) -> Result<Booking, ApiError> {
-        self.call("POST", "/bookings", Some(request)).await
+        let body = decode::object(&[
+            ("start", Some(&request.start)),
+            ("email", Some(&request.email)),
+            ("name", request.name.as_deref()),
+            ("visitor_id", request.visitor_id.as_deref()),
+        ]);
+        self.call("POST", "/bookings", Some(body), decode::booking).await
     }
 
-    async fn call<B: Serialize, T: DeserializeOwned>(
+    async fn call<T>(
         &self,
         method: &str,
         path: &str,
-        body: Option<&B>,
+        body: Option<JsValue>,
+        read: fn(&JsValue) -> Option<T>,
     ) -> Result<T, ApiError> {
         let init = RequestInit::new();
         init.set_method(method);
         init.set_mode(RequestMode::Cors);
         if let Some(body) = body {
-            let json = serde_wasm_bindgen::to_value(body)
-                .ok()
-                .and_then(|v| js_sys::JSON::stringify(&v).ok())
-                .ok_or_else(ApiError::network)?;
+            let json = js_sys::JSON::stringify(&body).map_err(|_| ApiError::network())?;
             init.set_body(&json);
             let headers = web_sys::Headers::new().map_err(|_| ApiError::network())?;
             headers.set("Content-Type", "application/json").map_err(|_| ApiError::network())?;
@@ -88,12 +91,12 @@ impl Api {
             Err(_) => JsValue::NULL,
         };
         if response.ok() {
-            return serde_wasm_bindgen::from_value(json).map_err(|_| ApiError::network());
+            return read(&json).ok_or_else(ApiError::network);
         }
-        let (code, message) = match serde_wasm_bindgen::from_value::<ErrorBody>(json) {
-            Ok(body) => (body.error.code, body.error.message),
-            Err(_) if status == 403 => ("origin_not_allowed".into(), "This chat is not enabled on this page.".into()),
-            Err(_) => ("unknown".into(), "Something went wrong. Please try again.".into()),
+        let (code, message) = match decode::error(&json) {
+            Some(pair) => pair,
+            None if status == 403 => ("origin_not_allowed".into(), "This chat is not enabled on this page.".into()),
+            None => ("unknown".into(), "Something went wrong. Please try again.".into()),
         };
         Err(ApiError { status, code, message })
     }

@@ -110,13 +110,13 @@ impl Ctx {
     async fn offer_slots(&self) {
         self.input.set(Input::LoadingSlots);
         match self.api.slots(14, &time::visitor_time_zone()).await {
-            Ok(found) if found.slots.is_empty() => {
+            Ok(found) if found.is_empty() => {
                 self.bot("Sorry, nobody has a free slot in the next two weeks. Please check back soon.".into()).await;
                 self.input.set(Input::Ended);
             }
             Ok(found) => {
                 self.bot("Here are the next free times, in your time zone. Which suits you?".into()).await;
-                self.input.set(Input::Slots(found.slots));
+                self.input.set(Input::Slots(found));
             }
             Err(e) => {
                 self.bot(e.message).await;

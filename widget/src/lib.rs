@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 
 mod api;
 mod chat;
+mod decode;
 mod email_form;
 mod slot_picker;
 mod style;

@@ -3,6 +3,7 @@
 //! - `cargo xtask dev`: install what is missing, build, seed the demo, serve edge and demo page.
 //! - `cargo xtask test`: everything that proves the project works.
 //! - `cargo xtask build`: the wasm builds and the size report (wrangler's build command).
+//! - `cargo xtask wrangler …`: the pinned wrangler on the pinned Node, for deploying.
 
 use anyhow::{Context, Result, bail};
 use confab_xtask::{build, demo_host, install, prepare_state, project, seed, sizes, wrangler};
@@ -10,7 +11,8 @@ use confab_xtask::{build, demo_host, install, prepare_state, project, seed, size
 const USAGE: &str = "usage:
   cargo xtask dev [--port N] [--demo-port N] [--admin-password PW]
   cargo xtask test
-  cargo xtask build";
+  cargo xtask build
+  cargo xtask wrangler ARGS…   (the pinned wrangler, on Node 22, e.g. `d1 create confab`)";
 
 fn main() {
     if let Err(e) = real_main() {
@@ -25,6 +27,10 @@ fn real_main() -> Result<()> {
         Some("dev") => dev(&args[1..]),
         Some("test") => test(),
         Some("build") => build_command(),
+        Some("wrangler") => {
+            install::ensure(install::Needs { browser: false })?;
+            project::run(wrangler::command().args(&args[1..]))
+        }
         _ => bail!("{USAGE}"),
     }
 }

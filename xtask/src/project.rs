@@ -89,9 +89,10 @@ fn describe(cmd: &Command) -> String {
         .join(" ")
 }
 
-/// A `cargo` command using the toolchain pinned in `rust-toolchain.toml`.
+/// A `cargo` command in the repository root, using the toolchain pinned in `rust-toolchain.toml`.
 pub fn cargo() -> Command {
-    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    // The rustup proxy, so `rust-toolchain.toml` picks the toolchain.
+    let mut cmd = Command::new("cargo");
     cmd.current_dir(root());
     cmd
 }

@@ -1,0 +1,111 @@
+//! Reading the edge's JSON without serde: the browser has already parsed it (`Response.json()`),
+//! so the widget walks the JavaScript objects with `Reflect`. This keeps serde's
+//! deserialisation machinery out of the widget's wasm, which roughly halves its size.
+//! The shapes are those of `confab_domain::api`; the browser journey test exercises them all.
+
+use confab_domain::api::{AgentRef, Booking, Bootstrap, Branding, PublishedDialogue, Slot};
+use confab_domain::dialogue::{Button, Card, Flow};
+use confab_domain::ids::{AgentId, CardId, MeetingId, SiteId};
+use js_sys::{Array, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+fn field(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn string(v: &JsValue, key: &str) -> Option<String> {
+    field(v, key).as_string()
+}
+
+fn number(v: &JsValue, key: &str) -> Option<u32> {
+    field(v, key).as_f64().filter(|n| *n >= 0.0 && *n <= f64::from(u32::MAX)).map(|n| n as u32)
+}
+
+fn list(v: &JsValue, key: &str) -> Vec<JsValue> {
+    field(v, key).dyn_into::<Array>().map(|a| a.iter().collect()).unwrap_or_default()
+}
+
+fn card_id(v: &JsValue, key: &str) -> Option<CardId> {
+    string(v, key).map(CardId)
+}
+
+fn card(v: &JsValue) -> Option<Card> {
+    let id = card_id(v, "id")?;
+    Some(match string(v, "type")?.as_str() {
+        "message" => Card::Message { id, text: string(v, "text")?, next: card_id(v, "next") },
+        "question" => Card::Question {
+            id,
+            text: string(v, "text")?,
+            buttons: list(v, "buttons")
+                .iter()
+                .map(|b| {
+                    Some(Button { label: string(b, "label")?, value: string(b, "value")?, next: card_id(b, "next")? })
+                })
+                .collect::<Option<_>>()?,
+        },
+        "book_meeting" => {
+            Card::BookMeeting { id, duration_minutes: number(v, "duration_minutes")?, next: card_id(v, "next") }
+        }
+        "end" => Card::End { id },
+        _ => return None,
+    })
+}
+
+/// `GET …/bootstrap`. Missing branding fields fall back to the defaults; a malformed dialogue
+/// is treated as no dialogue.
+pub fn bootstrap(v: &JsValue) -> Option<Bootstrap> {
+    let b = field(v, "branding");
+    let defaults = Branding::default();
+    let branding = Branding {
+        bot_name: string(&b, "bot_name").unwrap_or(defaults.bot_name),
+        primary_color: string(&b, "primary_color").unwrap_or(defaults.primary_color),
+        launcher_position: string(&b, "launcher_position").unwrap_or(defaults.launcher_position),
+        typing_delay_ms: number(&b, "typing_delay_ms").unwrap_or(defaults.typing_delay_ms),
+    };
+    let d = field(v, "dialogue");
+    let flow = field(&d, "flow");
+    let dialogue = (|| {
+        Some(PublishedDialogue {
+            id: string(&d, "id")?,
+            version: number(&d, "version")?,
+            flow: Flow {
+                start: card_id(&flow, "start")?,
+                cards: list(&flow, "cards").iter().map(card).collect::<Option<_>>()?,
+            },
+        })
+    })();
+    Some(Bootstrap { site: SiteId(string(v, "site")?), branding, dialogue })
+}
+
+/// `GET …/slots`.
+pub fn slots(v: &JsValue) -> Option<Vec<Slot>> {
+    list(v, "slots").iter().map(|s| Some(Slot { start: string(s, "start")?, end: string(s, "end")? })).collect()
+}
+
+/// `POST …/bookings` 201.
+pub fn booking(v: &JsValue) -> Option<Booking> {
+    let agent = field(v, "agent");
+    Some(Booking {
+        meeting_id: MeetingId(string(v, "meeting_id")?),
+        agent: AgentRef { id: AgentId(string(&agent, "id")?), name: string(&agent, "name")? },
+        start: string(v, "start")?,
+        end: string(v, "end")?,
+    })
+}
+
+/// The error envelope: (code, message).
+pub fn error(v: &JsValue) -> Option<(String, String)> {
+    let e = field(v, "error");
+    Some((string(&e, "code")?, string(&e, "message")?))
+}
+
+/// A JSON object from string pairs (`None` values are left out), for request bodies.
+pub fn object(pairs: &[(&str, Option<&str>)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        if let Some(v) = v {
+            let _ = Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(v));
+        }
+    }
+    o.into()
+}
