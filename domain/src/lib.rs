@@ -12,3 +12,4 @@ pub mod dialogue;
 pub mod email;
 pub mod ids;
 pub mod routing;
+pub mod targeting;

@@ -1,13 +1,20 @@
 //! The demo host page: a plain HTML page on its own origin that embeds the widget with one
-//! script tag, exactly as a customer's site would. Served by a tiny loopback HTTP server.
+//! script tag, exactly as a customer's site would. Served by a tiny loopback HTTP server,
+//! which the benchmarks also use for their blank and peer pages.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// The page, embedding the widget from `edge` for `site`.
-pub fn page(edge: &str, site: &str) -> String {
+/// Confab's embed: the one script tag a site pastes.
+pub fn confab_embed(edge: &str, site: &str) -> String {
+    format!(r#"<script src="{edge}/widget.js" data-site="{site}" async></script>"#)
+}
+
+/// The host page with `embed` (HTML) at the end of its body.
+pub fn page(embed: &str) -> String {
     format!(
         r#"<!doctype html>
 <html lang="en">
@@ -32,14 +39,17 @@ pub fn page(edge: &str, site: &str) -> String {
   styles leak into the other.</p>
   <p><button class="cta" type="button">A host-page button (styles stay the host's)</button></p>
 </main>
-<script src="{edge}/widget.js" data-site="{site}" async></script>
+{embed}
 </body>
 </html>
 "#
     )
 }
 
-/// A running demo host server; stops when dropped.
+/// One file the server answers with: content type and body.
+pub type Route = (&'static str, Vec<u8>);
+
+/// A running loopback server of fixed routes (path without query → file); stops when dropped.
 pub struct DemoHost {
     stop: Arc<AtomicBool>,
     /// Its port on 127.0.0.1.
@@ -47,39 +57,24 @@ pub struct DemoHost {
 }
 
 impl DemoHost {
-    /// Serves [`page`] on `127.0.0.1:port` (0 for any free port) in a background thread.
+    /// Serves the demo page (Confab embedded from `edge` for `site`) on `127.0.0.1:port`
+    /// (0 for any free port).
     pub fn start(port: u16, edge: &str, site: &str) -> std::io::Result<Self> {
+        let page = page(&confab_embed(edge, site));
+        Self::serve(port, HashMap::from([("/".to_owned(), ("text/html; charset=utf-8", page.into_bytes()))]))
+    }
+
+    /// Serves `routes` on `127.0.0.1:port` (0 for any free port) in a background thread.
+    pub fn serve(port: u16, routes: HashMap<String, Route>) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", port))?;
         let port = listener.local_addr()?.port();
         listener.set_nonblocking(true)?;
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
-        let body = page(edge, site);
         std::thread::spawn(move || {
             while !flag.load(Ordering::Relaxed) {
                 match listener.accept() {
-                    Ok((stream, _)) => {
-                        let _ = stream.set_nonblocking(false);
-                        let mut reader = BufReader::new(&stream);
-                        let mut request_line = String::new();
-                        let _ = reader.read_line(&mut request_line);
-                        let mut line = String::new();
-                        while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
-                            line.clear();
-                        }
-                        let (status, content) =
-                            if request_line.starts_with("GET / ") || request_line.starts_with("GET /?") {
-                                ("200 OK", body.as_str())
-                            } else {
-                                ("404 Not Found", "not found")
-                            };
-                        let mut out = &stream;
-                        let _ = write!(
-                            out,
-                            "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{content}",
-                            content.len()
-                        );
-                    }
+                    Ok((stream, _)) => answer(&stream, &routes),
                     Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
                 }
             }
@@ -87,10 +82,34 @@ impl DemoHost {
         Ok(DemoHost { stop, port })
     }
 
-    /// The page's URL.
+    /// The URL of the root page.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}/", self.port)
     }
+}
+
+fn answer(stream: &std::net::TcpStream, routes: &HashMap<String, Route>) {
+    let _ = stream.set_nonblocking(false);
+    let mut reader = BufReader::new(stream);
+    let mut request_line = String::new();
+    let _ = reader.read_line(&mut request_line);
+    let mut line = String::new();
+    while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
+        line.clear();
+    }
+    let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let path = path.split('?').next().unwrap_or("/");
+    let (status, ctype, body): (&str, &str, &[u8]) = match routes.get(path) {
+        Some((ctype, body)) => ("200 OK", ctype, body),
+        None => ("404 Not Found", "text/plain", b"not found"),
+    };
+    let mut out = stream;
+    let _ = write!(
+        out,
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = out.write_all(body);
 }
 
 impl Drop for DemoHost {

@@ -2,6 +2,7 @@
 //! wasm builds and size budgets, local D1 state, `wrangler dev`, and the demo host page.
 //! The `cargo xtask` binary (`main.rs`) strings these into the project's commands.
 
+pub mod bench;
 pub mod build;
 pub mod demo_host;
 pub mod install;

@@ -3,15 +3,17 @@
 //! - `cargo xtask dev`: install what is missing, build, seed the demo, serve edge and demo page.
 //! - `cargo xtask test`: everything that proves the project works.
 //! - `cargo xtask build`: the wasm builds and the size report (wrangler's build command).
+//! - `cargo xtask bench [--quick]`: measurements against the budgets and a peer widget.
 //! - `cargo xtask wrangler …`: the pinned wrangler on the pinned Node, for deploying.
 
 use anyhow::{Context, Result, bail};
-use confab_xtask::{build, demo_host, install, prepare_state, project, seed, sizes, wrangler};
+use confab_xtask::{bench, build, demo_host, install, prepare_state, project, seed, sizes, wrangler};
 
 const USAGE: &str = "usage:
   cargo xtask dev [--port N] [--demo-port N] [--admin-password PW]
   cargo xtask test
   cargo xtask build
+  cargo xtask bench [--quick]
   cargo xtask wrangler ARGS…   (the pinned wrangler, on Node 22, e.g. `d1 create confab`)";
 
 fn main() {
@@ -27,6 +29,11 @@ fn real_main() -> Result<()> {
         Some("dev") => dev(&args[1..]),
         Some("test") => test(),
         Some("build") => build_command(),
+        Some("bench") => match &args[1..] {
+            [] => bench::run(bench::BenchOptions { quick: false }),
+            [q] if q == "--quick" => bench::run(bench::BenchOptions { quick: true }),
+            _ => bail!("{USAGE}"),
+        },
         Some("wrangler") => {
             install::ensure(install::Needs { browser: false })?;
             project::run(wrangler::command().args(&args[1..]))
