@@ -15,24 +15,45 @@ pub fn hash_password(password: &str, salt: &[u8], iterations: u32) -> String {
     format!("pbkdf2-sha256${iterations}${}${}", hex(salt), hex(&out))
 }
 
-/// Whether `password` matches a hash made by [`hash_password`]. Malformed hashes never match.
-pub fn verify_password(stored: &str, password: &str) -> bool {
-    let mut parts = stored.split('$');
-    let (Some("pbkdf2-sha256"), Some(iterations), Some(salt), Some(expected), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    let (Ok(iterations), Some(salt), Some(expected)) = (iterations.parse::<u32>(), unhex(salt), unhex(expected)) else {
-        return false;
-    };
-    if iterations == 0 || expected.len() != 32 {
-        return false;
+/// A stored password hash, taken apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredHash {
+    /// PBKDF2 iterations.
+    pub iterations: u32,
+    /// The salt.
+    pub salt: Vec<u8>,
+    /// The 32-byte derived key.
+    pub key: Vec<u8>,
+}
+
+impl StoredHash {
+    /// Parses a hash made by [`hash_password`]; `None` for anything malformed.
+    pub fn parse(stored: &str) -> Option<Self> {
+        let mut parts = stored.split('$');
+        let (Some("pbkdf2-sha256"), Some(iterations), Some(salt), Some(key), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        let iterations = iterations.parse::<u32>().ok().filter(|n| *n > 0)?;
+        let (salt, key) = (unhex(salt)?, unhex(key)?);
+        (key.len() == 32).then_some(StoredHash { iterations, salt, key })
     }
+
+    /// Whether `derived` (PBKDF2 of a candidate password with this salt and iteration count,
+    /// computed here or by WebCrypto) equals the stored key, in constant time.
+    pub fn matches(&self, derived: &[u8]) -> bool {
+        derived.len() == self.key.len() && derived.iter().zip(&self.key).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    }
+}
+
+/// Whether `password` matches a hash made by [`hash_password`]. Malformed hashes never match.
+/// (The edge derives with WebCrypto instead, which is native code; see `StoredHash`.)
+pub fn verify_password(stored: &str, password: &str) -> bool {
+    let Some(hash) = StoredHash::parse(stored) else { return false };
     let mut out = [0u8; 32];
-    pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), &salt, iterations, &mut out);
-    // Constant-time comparison: the time taken does not depend on where bytes differ.
-    out.iter().zip(&expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), &hash.salt, hash.iterations, &mut out);
+    hash.matches(&out)
 }
 
 /// SHA-256 of `data` as lowercase hex; session tokens are stored only as this digest.

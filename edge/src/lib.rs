@@ -8,6 +8,7 @@ use worker::{Context, Env, Request, Response, Result, event};
 
 mod auth;
 mod clock;
+mod crypto;
 mod error;
 mod handlers;
 mod http;

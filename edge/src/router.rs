@@ -54,7 +54,7 @@ async fn widget_api(req: &mut Request, env: &Env, site_id: &str, rest: &[&str]) 
     };
     let result = match (req.method(), rest) {
         (Method::Options, _) => preflight(),
-        (Method::Get, ["bootstrap"]) => site::get_bootstrap(&db, site_id, site).await,
+        (Method::Get, ["bootstrap"]) => site::get_bootstrap(req, &db, site_id, site).await,
         (Method::Get, ["slots"]) => slots::get_slots(req, &db, site_id).await,
         (Method::Post, ["bookings"]) => bookings::create_booking(req, env, &db, site_id).await,
         (_, ["bootstrap" | "slots" | "bookings"]) => Err(ApiError::MethodNotAllowed),

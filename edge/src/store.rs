@@ -7,6 +7,7 @@ use confab_domain::api::{AgentRef, Branding, Meeting, PublishedDialogue};
 use confab_domain::availability::{Interval, ScheduleSpec, WorkingHours};
 use confab_domain::dialogue::Flow;
 use confab_domain::ids::{AgentId, MeetingId, SiteId};
+use confab_domain::targeting::{Audience, Candidate};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, Env};
@@ -48,25 +49,49 @@ pub async fn site(db: &D1Database, id: &str) -> ApiResult<Site> {
 struct DialogueRow {
     id: String,
     version: u32,
+    priority: i32,
+    audience: String,
     flow: String,
 }
 
-/// The highest-priority published dialogue of a site.
-pub async fn published_dialogue(db: &D1Database, site: &str) -> ApiResult<Option<PublishedDialogue>> {
-    let row: Option<DialogueRow> = db
+/// A published dialogue with what targeting needs to choose it.
+pub struct PublishedCandidate {
+    /// For targeting: id, priority, audience.
+    pub candidate: Candidate,
+    /// The published version.
+    pub dialogue: PublishedDialogue,
+}
+
+/// Every published dialogue of a site. A dialogue whose stored audience or flow cannot be
+/// read is left out (and logged) rather than failing the bootstrap of every visitor.
+pub async fn published_dialogues(db: &D1Database, site: &str) -> ApiResult<Vec<PublishedCandidate>> {
+    let rows: Vec<DialogueRow> = db
         .prepare(
-            "SELECT d.id AS id, v.version AS version, v.flow AS flow FROM dialogues d
-             JOIN dialogue_versions v ON v.dialogue_id = d.id AND v.version = d.published_version
-             WHERE d.site_id = ?1 ORDER BY d.priority DESC, d.id LIMIT 1",
+            "SELECT d.id AS id, v.version AS version, d.priority AS priority, d.audience AS audience, v.flow AS flow
+             FROM dialogues d JOIN dialogue_versions v ON v.dialogue_id = d.id AND v.version = d.published_version
+             WHERE d.site_id = ?1",
         )
         .bind(&[site.into()])?
-        .first(None)
-        .await?;
-    row.map(|r| {
-        let flow: Flow = serde_json::from_str(&r.flow)?;
-        Ok(PublishedDialogue { id: r.id, version: r.version, flow })
-    })
-    .transpose()
+        .all()
+        .await?
+        .results()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let parsed = serde_json::from_str::<Audience>(&r.audience)
+                .and_then(|audience| Ok((audience, serde_json::from_str::<Flow>(&r.flow)?)));
+            match parsed {
+                Ok((audience, flow)) => Some(PublishedCandidate {
+                    candidate: Candidate { id: r.id.clone(), priority: r.priority, audience },
+                    dialogue: PublishedDialogue { id: r.id, version: r.version, flow },
+                }),
+                Err(e) => {
+                    worker::console_error!("dialogue {} is unreadable: {e}", r.id);
+                    None
+                }
+            }
+        })
+        .collect())
 }
 
 /// An active agent of a site's routing pool.

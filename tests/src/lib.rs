@@ -60,15 +60,20 @@ fn ensure_built() -> Result<()> {
 impl TestApp {
     /// Starts an edge for the test `name` with a fresh state.
     pub fn start(name: &str) -> Result<Self> {
-        Self::launch(name, false)
+        Self::launch(name, false, None)
     }
 
     /// Like [`TestApp::start`], plus the demo host page on a free port, allowed to embed the widget.
     pub fn with_demo_host(name: &str) -> Result<Self> {
-        Self::launch(name, true)
+        Self::launch(name, true, None)
     }
 
-    fn launch(name: &str, demo: bool) -> Result<Self> {
+    /// Like [`TestApp::start`], with `sql` run against the seeded database before the edge starts.
+    pub fn with_sql(name: &str, sql: &str) -> Result<Self> {
+        Self::launch(name, false, Some(sql))
+    }
+
+    fn launch(name: &str, demo: bool, sql: Option<&str>) -> Result<Self> {
         ensure_built()?;
         let dir = project::target().join("e2e").join(name);
         let _ = std::fs::remove_dir_all(&dir);
@@ -80,21 +85,46 @@ impl TestApp {
         let extra: Vec<String> = host.iter().map(|h| format!("http://127.0.0.1:{}", h.port)).collect();
         let admin_password = confab_xtask::seed::random_password()?;
         prepare_state(&persist, &admin_password, &extra).context("preparing D1 state")?;
+        if let Some(sql) = sql {
+            let file = dir.join("extra.sql");
+            std::fs::write(&file, sql)?;
+            confab_xtask::wrangler::execute(&persist, &file)?;
+        }
         let mut app =
             TestApp { server: None, persist, log: dir.join("wrangler.log"), admin_password, demo: host, port };
         app.boot()?;
         Ok(app)
     }
 
+    /// Starts the edge; if another process took the port between choosing and binding it
+    /// (tests run in parallel, and workerd binds ports of its own), tries another port.
     fn boot(&mut self) -> Result<()> {
-        self.server = Some(DevServer::start(&DevOptions {
-            persist: &self.persist,
-            port: self.port,
-            log: Some(&self.log),
-            build: false,
-            own_group: true,
-        })?);
-        Ok(())
+        for attempt in 1..=3 {
+            let started = DevServer::start(&DevOptions {
+                persist: &self.persist,
+                port: self.port,
+                log: Some(&self.log),
+                build: false,
+                own_group: true,
+            });
+            match started {
+                Ok(server) => {
+                    self.server = Some(server);
+                    return Ok(());
+                }
+                // The demo page names the edge's port, so only an edge without one may move.
+                Err(e)
+                    if attempt < 3
+                        && self.demo.is_none()
+                        && std::fs::read_to_string(&self.log).is_ok_and(|l| l.contains("Address already in use")) =>
+                {
+                    eprintln!("port {} was taken ({e}); trying another", self.port);
+                    self.port = free_port()?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        bail!("could not start the edge")
     }
 
     /// Stops the edge and starts it again on the same state and port.

@@ -136,9 +136,26 @@ fn bad_requests_get_the_documented_errors() -> Result<()> {
     Ok(())
 }
 
+/// A second dialogue, published and of higher priority, for pricing pages only.
+const PRICING_DIALOGUE: &str = r#"
+INSERT INTO dialogues (id, site_id, name, priority, published_version, audience)
+  VALUES ('pricing', 'demo', 'Pricing help', 20, 1, '{"pages":{"include":["*/pricing*"],"exclude":["*/pricing/enterprise"]}}');
+INSERT INTO dialogue_versions (dialogue_id, version, flow, published_at)
+  VALUES ('pricing', 1, '{"start":"hi","cards":[{"type":"message","id":"hi","text":"Questions about pricing?","next":null}]}', '2026-01-01T00:00:00Z');
+"#;
+
 #[test]
-fn bootstrap_and_slots_answer_the_demo_page() -> Result<()> {
-    let app = TestApp::start("bootstrap")?;
+fn bootstrap_targets_the_page_and_slots_answer_in_the_visitors_zone() -> Result<()> {
+    let app = TestApp::with_sql("bootstrap", PRICING_DIALOGUE)?;
+    let bootstrap = |url: &str| -> Result<String> {
+        let path = format!("/api/v1/sites/demo/bootstrap?url={}", url.replace(':', "%3A").replace('/', "%2F"));
+        let r = app.get(&path, Some(DEMO_ORIGIN), None)?;
+        ensure!(r.status == 200, "bootstrap answered {}: {}", r.status, r.json);
+        Ok(r.json["dialogue"]["id"].as_str().unwrap_or("none").to_owned())
+    };
+    assert_eq!(bootstrap("http://127.0.0.1:8080/")?, "welcome");
+    assert_eq!(bootstrap("http://127.0.0.1:8080/pricing?utm_source=ad")?, "pricing");
+    assert_eq!(bootstrap("http://127.0.0.1:8080/pricing/enterprise")?, "welcome");
     let r = app.get("/api/v1/sites/demo/bootstrap", Some(DEMO_ORIGIN), None)?;
     assert_eq!(r.status, 200);
     assert_eq!(r.json["dialogue"]["flow"]["start"], "greeting");

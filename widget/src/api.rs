@@ -40,9 +40,15 @@ impl Api {
         Api { prefix: format!("{base}/api/v1/sites/{}", encode(site)) }
     }
 
-    /// Branding and the dialogue to show.
+    /// Branding and the dialogue to show on this page (the edge targets by URL and referrer).
     pub async fn bootstrap(&self) -> Result<Bootstrap, ApiError> {
-        self.call("GET", "/bootstrap", None, decode::bootstrap).await
+        let page = |key: &str| {
+            let location = js_sys::Reflect::get(&js_sys::global(), &key.into()).unwrap_or(JsValue::UNDEFINED);
+            let field = if key == "location" { "href" } else { "referrer" };
+            js_sys::Reflect::get(&location, &field.into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+        };
+        let path = format!("/bootstrap?url={}&referrer={}", encode(&page("location")), encode(&page("document")));
+        self.call("GET", &path, None, decode::bootstrap).await
     }
 
     /// Free slots from now, in the visitor's zone.

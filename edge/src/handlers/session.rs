@@ -2,11 +2,12 @@
 
 use crate::auth;
 use crate::clock;
+use crate::crypto::verify_password;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
 use crate::store;
 use confab_domain::api::SignIn;
-use confab_domain::auth::{sha256_hex, verify_password};
+use confab_domain::auth::sha256_hex;
 use worker::{D1Database, Headers, Request, Response};
 
 /// A well-formed hash no password matches in practice; verifying against it when the account
@@ -18,7 +19,7 @@ pub async fn create_session(req: &mut Request, db: &D1Database) -> ApiResult<Res
     let body: SignIn = http::json_body(req).await?;
     let email = body.email.trim().to_ascii_lowercase();
     let stored = store::admin_password_hash(db, &email).await?;
-    let ok = verify_password(stored.as_deref().unwrap_or(DUMMY_HASH), &body.password) && stored.is_some();
+    let ok = verify_password(stored.as_deref().unwrap_or(DUMMY_HASH), &body.password).await? && stored.is_some();
     if !ok {
         return Err(ApiError::BadCredentials);
     }

@@ -1,15 +1,42 @@
-//! `GET /api/v1/sites/{site}/bootstrap`: branding and the dialogue to show, from D1 only (no
-//! outside service is consulted, so it answers within the budget whatever Marketo does).
+//! `GET /api/v1/sites/{site}/bootstrap?url=&referrer=`: branding and the dialogue to show on
+//! this page, chosen by targeting from D1 alone (no outside service is consulted, so it
+//! answers within the budget whatever Marketo does).
 
-use crate::error::ApiResult;
+use crate::clock;
+use crate::error::{ApiError, ApiResult};
 use crate::http;
 use crate::store::{self, Site};
 use confab_domain::api::Bootstrap;
 use confab_domain::ids::SiteId;
-use worker::{D1Database, Response};
+use confab_domain::targeting::{Candidate, VisitorContext, choose_dialogue, query_parameters};
+use worker::{D1Database, Request, Response};
+
+/// Longest page URL or referrer accepted.
+const MAX_URL: usize = 2048;
 
 /// Answers the widget's bootstrap.
-pub async fn get_bootstrap(db: &D1Database, site_id: &str, site: Site) -> ApiResult<Response> {
-    let dialogue = store::published_dialogue(db, site_id).await?;
+pub async fn get_bootstrap(req: &Request, db: &D1Database, site_id: &str, site: Site) -> ApiResult<Response> {
+    let page_url = http::query(req, "url")?.unwrap_or_default();
+    let referrer = http::query(req, "referrer")?.filter(|r| !r.is_empty());
+    if page_url.len() > MAX_URL || referrer.as_ref().is_some_and(|r| r.len() > MAX_URL) {
+        return Err(ApiError::bad_request(
+            "url_too_long",
+            format!("`url` and `referrer` may be at most {MAX_URL} bytes."),
+        ));
+    }
+    let context = VisitorContext {
+        query: query_parameters(&page_url),
+        page_url,
+        referrer,
+        known: false,
+        attributes: Default::default(),
+        returning: false,
+        now: clock::now(),
+        completed: Default::default(),
+    };
+    let published = store::published_dialogues(db, site_id).await?;
+    let candidates: Vec<Candidate> = published.iter().map(|p| p.candidate.clone()).collect();
+    let chosen = choose_dialogue(&candidates, &context).map(|c| c.id.clone());
+    let dialogue = published.into_iter().find(|p| Some(&p.candidate.id) == chosen.as_ref()).map(|p| p.dialogue);
     http::json(200, &Bootstrap { site: SiteId::from(site_id), branding: site.branding, dialogue })
 }
