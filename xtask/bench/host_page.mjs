@@ -99,21 +99,21 @@ try {
     };
   }
   if (process.env.CHART) {
-    const page = await browser.newPage({ viewport: { width: 900, height: 420 } });
+    const page = await browser.newPage({ viewport: { width: 900, height: 240 } });
     const bars = ["blank", "confab", "peer"].filter((k) => out.host[k]);
     const max = Math.max(...bars.map((k) => out.host[k].task_ms.median), 1);
     const maxBytes = Math.max(...bars.map((k) => out.host[k].bytes.median), 1);
     const row = (k, i, value, scale, label, x0) =>
-      `<rect x="${x0}" y="${60 + i * 40}" width="${(value / scale) * 300}" height="26" fill="${k === "confab" ? "#4f46e5" : k === "peer" ? "#f59e0b" : "#9ca3af"}"/>` +
+      `<rect x="${x0}" y="${60 + i * 40}" width="${(value / scale) * 240}" height="26" fill="${k === "confab" ? "#4f46e5" : k === "peer" ? "#f59e0b" : "#9ca3af"}"/>` +
       `<text x="${x0 - 8}" y="${78 + i * 40}" text-anchor="end">${k}</text>` +
-      `<text x="${x0 + (value / scale) * 300 + 6}" y="${78 + i * 40}">${label}</text>`;
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="420" font-family="sans-serif" font-size="14">
+      `<text x="${x0 + (value / scale) * 240 + 6}" y="${78 + i * 40}">${label}</text>`;
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="240" font-family="sans-serif" font-size="14">
       <text x="20" y="30" font-size="18" font-weight="600">Cost on the host page (median of ${runs} runs; peer: ${process.env.PEER_NAME || "peer"})</text>
       <text x="110" y="52" font-weight="600">main-thread task time</text>
       ${bars.map((k, i) => row(k, i, out.host[k].task_ms.median, max, `${out.host[k].task_ms.median.toFixed(1)} ms`, 110)).join("")}
       <text x="560" y="52" font-weight="600">bytes transferred</text>
       ${bars.map((k, i) => row(k, i, out.host[k].bytes.median, maxBytes, `${(out.host[k].bytes.median / 1024).toFixed(1)} KB`, 560)).join("")}
-      <text x="20" y="400" fill="#6b7280">Absolute times vary between machines; compare the ratios.</text>
+      <text x="20" y="225" fill="#6b7280">Absolute times vary between machines; compare the ratios.</text>
     </svg>`;
     await page.setContent(`<body style="margin:0;background:#fff">${svg}</body>`);
     await page.screenshot({ path: process.env.CHART });

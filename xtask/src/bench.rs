@@ -309,6 +309,7 @@ fn write_report(dir: &std::path::Path, metrics: &[Metric], notes: &[String], opt
     for m in metrics.iter().filter(|m| m.target.is_some()) {
         let mark = match m.ok() {
             Some(true) => "ok",
+            Some(false) if m.higher_is_better => "**missed** (below)",
             Some(false) => "**over**",
             None => "not measured",
         };
