@@ -4,7 +4,9 @@
 //! Invariant: the choice of agent and the hold on their time happen in one synchronous section
 //! over the object's own SQLite storage (no `await` between reading the holds and writing the
 //! new one), so concurrent booking requests are decided one at a time and two meetings never
-//! overlap for one agent. Slow work (the D1 write) happens after the hold is taken; if it
+//! overlap for one agent. Whether an agent is free is `AgentSchedule::is_free` over the holds:
+//! working hours and date overrides, buffers, the daily cap, notice and horizon, the same rules
+//! the slot list applies. Slow work (the D1 write) happens after the hold is taken; if it
 //! fails the hold and the agent's place in the queue are given back.
 
 // The `durable_object` macro generates JS bindings without docs.
@@ -15,11 +17,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::store::{self, NewMeeting};
 use chrono::{DateTime, Utc};
 use confab_domain::api::{AgentRef, Booking};
-use confab_domain::availability::Interval;
+use confab_domain::availability::{AgentRules, AgentSchedule, Interval, ScheduleSpec, SlotRules, WorkingHours};
 use confab_domain::ids::{AgentId, MeetingId, SiteId};
 use confab_domain::routing::{self, Member};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use wasm_bindgen::JsValue;
 use worker::{DurableObject, Env, Method, Request, RequestInit, Response, Result, SqlStorage, State, durable_object};
 
@@ -41,6 +43,10 @@ pub struct BookCommand {
     pub name: Option<String>,
     /// Widget visitor id.
     pub visitor_id: Option<String>,
+    /// The Worker's clock when it validated the request, Unix milliseconds.
+    pub now_ms: i64,
+    /// The pool's slot rules (duration, notice, horizon).
+    pub rules: SlotRules,
     /// Every active agent of the pool, in configured order.
     pub agents: Vec<PoolAgent>,
 }
@@ -54,8 +60,10 @@ pub struct PoolAgent {
     pub name: String,
     /// Configured position.
     pub position: u32,
-    /// Whether the slot lies in this agent's working hours.
-    pub offers: bool,
+    /// Working hours as stored.
+    pub schedule: ScheduleSpec,
+    /// Buffers, daily cap, stricter notice or horizon.
+    pub rules: AgentRules,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -133,8 +141,10 @@ fn ensure_schema(sql: &SqlStorage) -> Result<()> {
 }
 
 #[derive(Deserialize)]
-struct BusyAgent {
+struct HeldRow {
     agent_id: String,
+    start_ms: f64,
+    end_ms: f64,
 }
 
 #[derive(Deserialize)]
@@ -197,15 +207,31 @@ impl RoutingPool {
         let sql = self.state.storage().sql();
         let standing: Vec<Standing> = sql.exec("SELECT agent_id, last_assigned FROM members", None)?.to_array()?;
         let last: HashMap<&str, u64> = standing.iter().map(|s| (s.agent_id.as_str(), s.last_assigned as u64)).collect();
-        let busy: HashSet<String> = sql
+        // Holds around the slot: two days each side covers any agent's local day (for the
+        // daily cap) and any buffer.
+        let margin = 2 * 24 * 3_600_000;
+        let mut held: HashMap<String, Vec<Interval>> = HashMap::new();
+        for h in sql
             .exec(
-                "SELECT DISTINCT agent_id FROM holds WHERE start_ms < ? AND end_ms > ?",
-                vec![command.end_ms.into(), command.start_ms.into()],
+                "SELECT agent_id, start_ms, end_ms FROM holds WHERE start_ms < ? AND end_ms > ?",
+                vec![(command.end_ms + margin).into(), (command.start_ms - margin).into()],
             )?
-            .to_array::<BusyAgent>()?
-            .into_iter()
-            .map(|b| b.agent_id)
-            .collect();
+            .to_array::<HeldRow>()?
+        {
+            let span = Interval { start: from_ms(h.start_ms as i64), end: from_ms(h.end_ms as i64) };
+            held.entry(h.agent_id).or_default().push(span);
+        }
+        let slot = Interval { start: from_ms(command.start_ms), end: from_ms(command.end_ms) };
+        let now = from_ms(command.now_ms);
+        // An agent whose stored hours no longer parse takes no meetings (the Worker logged it).
+        let schedules: HashMap<&AgentId, (WorkingHours, AgentRules)> =
+            command.agents.iter().filter_map(|a| Some((&a.id, (a.schedule.parse().ok()?, a.rules)))).collect();
+        let is_free = |agent: &AgentId| {
+            schedules.get(agent).is_some_and(|(hours, rules)| {
+                let meetings = held.get(agent.as_str()).map(Vec::as_slice).unwrap_or_default();
+                AgentSchedule { hours, rules: *rules, meetings, busy: &[] }.is_free(&slot, now, &command.rules)
+            })
+        };
         let members: Vec<Member> = command
             .agents
             .iter()
@@ -216,8 +242,7 @@ impl RoutingPool {
                 last_assigned: last.get(a.id.as_str()).copied().unwrap_or(0),
             })
             .collect();
-        let offers: HashSet<&AgentId> = command.agents.iter().filter(|a| a.offers).map(|a| &a.id).collect();
-        let Some(choice) = routing::choose(&members, |a| offers.contains(a) && !busy.contains(a.as_str())) else {
+        let Some(choice) = routing::choose(&members, is_free) else {
             return Ok(None);
         };
         let seq = sql.exec("SELECT MAX(last_assigned) AS seq FROM members", None)?.one::<MaxSeq>()?.seq.unwrap_or(0.0)

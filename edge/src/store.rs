@@ -4,7 +4,7 @@
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
 use confab_domain::api::{AgentRef, Branding, Meeting, PublishedDialogue};
-use confab_domain::availability::{Interval, ScheduleSpec, WorkingHours};
+use confab_domain::availability::{AgentRules, Interval, ScheduleSpec, WorkingHours};
 use confab_domain::dialogue::Flow;
 use confab_domain::ids::{AgentId, MeetingId, SiteId};
 use confab_domain::targeting::{Audience, Candidate};
@@ -100,8 +100,12 @@ pub struct Agent {
     pub agent: AgentRef,
     /// Place in the configured order.
     pub position: u32,
-    /// Working hours.
+    /// Working hours, as stored (the routing pool re-validates them).
+    pub schedule: ScheduleSpec,
+    /// Working hours, validated.
     pub hours: WorkingHours,
+    /// Buffers, daily cap, stricter notice or horizon.
+    pub rules: AgentRules,
 }
 
 #[derive(Deserialize)]
@@ -110,6 +114,7 @@ struct AgentRow {
     name: String,
     position: u32,
     schedule: String,
+    rules: String,
 }
 
 /// The site's active agents in configured order. An agent whose stored working hours cannot
@@ -117,7 +122,7 @@ struct AgentRow {
 pub async fn agents(db: &D1Database, site: &str) -> ApiResult<Vec<Agent>> {
     let rows: Vec<AgentRow> = db
         .prepare(
-            "SELECT id, name, position, schedule FROM agents WHERE site_id = ?1 AND active = 1 ORDER BY position, id",
+            "SELECT id, name, position, schedule, rules FROM agents WHERE site_id = ?1 AND active = 1 ORDER BY position, id",
         )
         .bind(&[site.into()])?
         .all()
@@ -126,13 +131,22 @@ pub async fn agents(db: &D1Database, site: &str) -> ApiResult<Vec<Agent>> {
     Ok(rows
         .into_iter()
         .filter_map(|r| {
-            let spec: ScheduleSpec = serde_json::from_str(&r.schedule).ok()?;
-            match spec.parse() {
-                Ok(hours) => {
-                    Some(Agent { agent: AgentRef { id: AgentId(r.id), name: r.name }, position: r.position, hours })
-                }
+            let parsed = serde_json::from_str::<ScheduleSpec>(&r.schedule)
+                .map_err(|e| e.to_string())
+                .and_then(|spec| Ok((spec.parse().map_err(|e| e.to_string())?, spec)))
+                .and_then(|(hours, spec)| {
+                    Ok((hours, spec, serde_json::from_str::<AgentRules>(&r.rules).map_err(|e| e.to_string())?))
+                });
+            match parsed {
+                Ok((hours, schedule, rules)) => Some(Agent {
+                    agent: AgentRef { id: AgentId(r.id), name: r.name },
+                    position: r.position,
+                    schedule,
+                    hours,
+                    rules,
+                }),
                 Err(e) => {
-                    worker::console_error!("agent {} has unusable working hours: {e}", r.id);
+                    worker::console_error!("agent {} has unusable working hours or rules: {e}", r.id);
                     None
                 }
             }

@@ -191,3 +191,40 @@ fn data_survives_a_restart() -> Result<()> {
     assert_eq!(agent_of(&r), "agent-4");
     Ok(())
 }
+
+#[test]
+fn an_agents_daily_cap_holds_for_slots_and_bookings() -> Result<()> {
+    let app = TestApp::with_sql("daily-cap", "UPDATE agents SET rules = '{\"daily_cap\":1}';")?;
+    let local = |days: u32| -> Result<Vec<String>> {
+        let r =
+            app.get(&format!("/api/v1/sites/demo/slots?days={days}&tz=America/New_York"), Some(DEMO_ORIGIN), None)?;
+        Ok(r.json["slots"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|s| s["start"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default())
+    };
+    let before = local(14)?;
+    // The first day with at least two free slots (today may have only one left).
+    let (first, other) = before
+        .windows(2)
+        .find(|w| w[0][..10] == w[1][..10])
+        .map(|w| (w[0].clone(), w[1].clone()))
+        .ok_or_else(|| anyhow::anyhow!("no day with two slots"))?;
+    let day = first[..10].to_owned();
+    for i in 0..5 {
+        let r = app.book(&first, &format!("cap{i}@example.com"))?;
+        ensure!(r.status == 201, "booking {i} answered {}: {}", r.status, r.json);
+    }
+    // Every agent has had their one meeting of that day: the day disappears from the slots …
+    let after = local(14)?;
+    assert!(
+        after.iter().all(|s| !s.starts_with(&day)),
+        "{day} still offers {:?}",
+        after.iter().find(|s| s.starts_with(&day))
+    );
+    assert!(after.len() < before.len());
+    // … and a booking at another free-looking time that day is refused by the routing pool.
+    let r = app.book(&other, "sixth@example.com")?;
+    assert_eq!((r.status, r.error_code()), (409, Some("slot_taken")));
+    Ok(())
+}

@@ -11,8 +11,8 @@ use crate::transcript::{Line, Speaker, Transcript};
 use confab_domain::api::{BookingRequest, Slot};
 use confab_domain::dialogue::{Effect, Event, Flow, State, step};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::spawn_local;
 
 /// Forwards chat events (`engaged`, `completed`, `meeting_booked`, …) and the `close`
 /// request to the loader.

@@ -12,10 +12,8 @@ pub fn EmailForm(
     let value = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let field: NodeRef<leptos::html::Input> = NodeRef::new();
-    Effect::new(move |_| {
-        if let Some(input) = field.get() {
-            let _ = input.focus();
-        }
+    field.on_load(|input| {
+        let _ = input.focus();
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -41,12 +41,19 @@ pub fn Transcript(
     });
     view! {
         <div class="log" role="log" aria-live="polite" aria-relevant="additions" node_ref=list>
-            <For each=move || lines.get() key=|line| line.id let:line>
-                <p class=if line.from == Speaker::Bot { "msg bot" } else { "msg me" }>{line.text}</p>
-            </For>
-            <Show when=move || typing.get()>
-                <p class="msg bot typing" aria-label="typing"><span></span><span></span><span></span></p>
-            </Show>
+            // Lines are only ever appended, so a positional (unkeyed) list is exact and smaller.
+            {move || {
+                lines
+                    .get()
+                    .into_iter()
+                    .map(|line| view! { <p class=if line.from == Speaker::Bot { "msg bot" } else { "msg me" }>{line.text}</p> })
+                    .collect_view()
+            }}
+            {move || {
+                typing
+                    .get()
+                    .then(|| view! { <p class="msg bot typing" aria-label="typing"><span></span><span></span><span></span></p> })
+            }}
         </div>
     }
 }

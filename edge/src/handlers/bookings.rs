@@ -59,13 +59,16 @@ pub async fn create_booking(req: &mut Request, env: &Env, db: &D1Database, site:
         email: email.as_str().to_owned(),
         name: name.map(str::to_owned),
         visitor_id: visitor_id.map(str::to_owned),
+        now_ms: clock::now().timestamp_millis(),
+        rules,
         agents: agents
-            .iter()
+            .into_iter()
             .map(|a| PoolAgent {
-                id: a.agent.id.clone(),
-                name: a.agent.name.clone(),
+                id: a.agent.id,
+                name: a.agent.name,
                 position: a.position,
-                offers: a.hours.offers(start, rules.duration_minutes),
+                schedule: a.schedule,
+                rules: a.rules,
             })
             .collect(),
     };

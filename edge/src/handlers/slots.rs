@@ -1,5 +1,6 @@
 //! `GET /api/v1/sites/{site}/slots?from=&days=&tz=`: free slots of the site's routing pool in
-//! the visitor's time zone, from the agents' working hours minus meetings already booked.
+//! the visitor's time zone, from the agents' working hours and rules (buffers, daily cap, notice,
+//! horizon) minus meetings already booked.
 
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
@@ -8,7 +9,7 @@ use crate::store;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use confab_domain::api::{Slot, Slots};
-use confab_domain::availability::{AgentAvailability, Interval, SlotRules, pool_slots};
+use confab_domain::availability::{AgentSchedule, Interval, SlotRules, pool_slots_with_rules};
 use worker::{D1Database, Request, Response};
 
 /// Longest window one request may ask for.
@@ -38,12 +39,17 @@ pub async fn get_slots(req: &Request, db: &D1Database, site: &str) -> ApiResult<
     let until = from + Duration::days(i64::from(days));
     let rules = SlotRules::default();
     let agents = store::agents(db, site).await?;
-    let busy = store::busy(db, site, from - Duration::days(1), until + Duration::days(1)).await?;
-    let busy_of: Vec<Vec<Interval>> =
+    // Whole local days around the window in any zone, plus buffers: two days each side.
+    let busy = store::busy(db, site, from - Duration::days(2), until + Duration::days(2)).await?;
+    // Meetings booked here; calendar busy times join once calendars are connected.
+    let meetings_of: Vec<Vec<Interval>> =
         agents.iter().map(|a| busy.iter().filter(|(id, _)| *id == a.agent.id).map(|(_, i)| *i).collect()).collect();
-    let availability: Vec<AgentAvailability<'_>> =
-        agents.iter().zip(&busy_of).map(|(a, b)| AgentAvailability { hours: &a.hours, busy: b }).collect();
-    let slots = pool_slots(&availability, from, until, now, &rules)
+    let schedules: Vec<AgentSchedule<'_>> = agents
+        .iter()
+        .zip(&meetings_of)
+        .map(|(a, m)| AgentSchedule { hours: &a.hours, rules: a.rules, meetings: m, busy: &[] })
+        .collect();
+    let slots = pool_slots_with_rules(&schedules, from, until, now, &rules)
         .into_iter()
         .map(|s| Slot {
             start: s.start.with_timezone(&tz).fixed_offset().to_rfc3339(),
