@@ -1,4 +1,5 @@
-//! Password hashing (PBKDF2-HMAC-SHA256) and token digests for admin sessions.
+//! Password hashing (PBKDF2-HMAC-SHA256), token digests for admin sessions, and HMAC
+//! signatures for links sent to visitors (no account needed to open them).
 //!
 //! Stored hashes are self-describing strings, `pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>`,
 //! so the iteration count can be raised later without invalidating existing accounts.
@@ -56,6 +57,31 @@ pub fn verify_password(stored: &str, password: &str) -> bool {
     hash.matches(&out)
 }
 
+/// The signature of `message` under `secret` for a visitor link: HMAC-SHA256, first 16 bytes
+/// as hex. `purpose` separates signatures made for different actions on the same object.
+pub fn sign(secret: &[u8], purpose: &str, message: &str) -> String {
+    use hmac::{Mac, SimpleHmac};
+    let mut mac = match SimpleHmac::<Sha256>::new_from_slice(secret) {
+        Ok(mac) => mac,
+        // HMAC accepts keys of any length; this arm cannot run.
+        Err(_) => return String::new(),
+    };
+    mac.update(purpose.as_bytes());
+    mac.update(b"\0");
+    mac.update(message.as_bytes());
+    let tag = mac.finalize().into_bytes();
+    hex(&tag[..16])
+}
+
+/// Whether `signature` is [`sign`]`(secret, purpose, message)`, compared in constant time.
+/// An empty secret never verifies.
+pub fn verify_signature(secret: &[u8], purpose: &str, message: &str, signature: &str) -> bool {
+    let expected = sign(secret, purpose, message);
+    !secret.is_empty()
+        && expected.len() == signature.len()
+        && expected.bytes().zip(signature.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
 /// SHA-256 of `data` as lowercase hex; session tokens are stored only as this digest.
 pub fn sha256_hex(data: &[u8]) -> String {
     hex(&Sha256::digest(data))
@@ -101,6 +127,18 @@ mod tests {
         {
             assert!(!verify_password(bad, ""), "{bad}");
         }
+    }
+
+    #[test]
+    fn link_signatures() {
+        let sig = sign(b"secret", "invite", "m_1");
+        assert_eq!(sig.len(), 32);
+        assert!(verify_signature(b"secret", "invite", "m_1", &sig));
+        assert!(!verify_signature(b"secret", "cancel", "m_1", &sig), "purposes are separate");
+        assert!(!verify_signature(b"secret", "invite", "m_2", &sig));
+        assert!(!verify_signature(b"other", "invite", "m_1", &sig));
+        assert!(!verify_signature(b"", "invite", "m_1", &sign(b"", "invite", "m_1")));
+        assert!(!verify_signature(b"secret", "invite", "m_1", &sig[..31]));
     }
 
     #[test]

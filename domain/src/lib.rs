@@ -10,6 +10,7 @@ pub mod availability;
 pub mod demo;
 pub mod dialogue;
 pub mod email;
+pub mod ics;
 pub mod ids;
 pub mod routing;
 pub mod targeting;

@@ -2,6 +2,7 @@
 //! store, and returns a response or an [`crate::error::ApiError`].
 
 pub mod bookings;
+pub mod invites;
 pub mod meetings;
 pub mod routing;
 pub mod session;

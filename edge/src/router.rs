@@ -2,7 +2,7 @@
 //! (origin check and CORS for the widget API, session and same-origin check for the admin API).
 
 use crate::error::{ApiError, ApiResult};
-use crate::handlers::{bookings, meetings, routing, session, site, slots};
+use crate::handlers::{bookings, invites, meetings, routing, session, site, slots};
 use crate::{auth, http, store};
 use worker::{Env, Headers, Method, Request, Response};
 
@@ -12,6 +12,13 @@ pub async fn handle(mut req: Request, env: Env) -> Response {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let result = match segments.as_slice() {
         ["healthz"] => http::json(200, &serde_json::json!({ "status": "ok" })),
+        ["api", "v1", "invites", site, file] => match req.method() {
+            Method::Get => match store::db(&env) {
+                Ok(db) => invites::get_invite(&req, &db, site, file).await,
+                Err(e) => Err(e),
+            },
+            _ => Err(ApiError::MethodNotAllowed),
+        },
         ["api", "v1", "sites", site, rest @ ..] => return widget_api(&mut req, &env, site, rest).await,
         ["api", "admin", "v1", rest @ ..] => admin_api(&mut req, &env, rest).await,
         _ => Err(ApiError::NotFound("No such page.")),
@@ -56,7 +63,7 @@ async fn widget_api(req: &mut Request, env: &Env, site_id: &str, rest: &[&str]) 
         (Method::Options, _) => preflight(),
         (Method::Get, ["bootstrap"]) => site::get_bootstrap(req, &db, site_id, site).await,
         (Method::Get, ["slots"]) => slots::get_slots(req, &db, site_id).await,
-        (Method::Post, ["bookings"]) => bookings::create_booking(req, env, &db, site_id).await,
+        (Method::Post, ["bookings"]) => bookings::create_booking(req, env, &db, site_id, &site).await,
         (_, ["bootstrap" | "slots" | "bookings"]) => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound("No such endpoint.")),
     };
@@ -66,7 +73,7 @@ async fn widget_api(req: &mut Request, env: &Env, site_id: &str, rest: &[&str]) 
 fn preflight() -> ApiResult<Response> {
     let headers = Headers::new();
     headers.set("Access-Control-Allow-Methods", "GET, POST")?;
-    headers.set("Access-Control-Allow-Headers", "Content-Type")?;
+    headers.set("Access-Control-Allow-Headers", "Content-Type, Idempotency-Key")?;
     headers.set("Access-Control-Max-Age", "86400")?;
     Ok(Response::empty()?.with_status(204).with_headers(headers))
 }

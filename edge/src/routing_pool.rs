@@ -43,6 +43,8 @@ pub struct BookCommand {
     pub name: Option<String>,
     /// Widget visitor id.
     pub visitor_id: Option<String>,
+    /// The client's `Idempotency-Key`, if it sent one.
+    pub idempotency_key: Option<String>,
     /// The Worker's clock when it validated the request, Unix milliseconds.
     pub now_ms: i64,
     /// The pool's slot rules (duration, notice, horizon).
@@ -137,7 +139,16 @@ fn ensure_schema(sql: &SqlStorage) -> Result<()> {
         None,
     )?;
     sql.exec("CREATE INDEX IF NOT EXISTS holds_by_time ON holds(start_ms, end_ms)", None)?;
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, meeting_id TEXT NOT NULL, response TEXT NOT NULL)",
+        None,
+    )?;
     Ok(())
+}
+
+#[derive(Deserialize)]
+struct Replay {
+    response: String,
 }
 
 #[derive(Deserialize)]
@@ -162,6 +173,19 @@ struct Decision {
 
 impl RoutingPool {
     async fn book(&self, command: BookCommand) -> Result<Response> {
+        // A key seen before answers with the booking it made (recorded together with the hold,
+        // in the synchronous section, so even a retry racing the first request finds it).
+        if let Some(key) = &command.idempotency_key {
+            let seen: Vec<Replay> = self
+                .state
+                .storage()
+                .sql()
+                .exec("SELECT response FROM idempotency WHERE key = ?", vec![key.as_str().into()])?
+                .to_array()?;
+            if let Some(replay) = seen.into_iter().next() {
+                return Ok(Response::ok(replay.response)?.with_status(201));
+            }
+        }
         let meeting = MeetingId(clock::random_id("m_")?);
         // Synchronous section: no await until the hold is written.
         let decision = match self.decide(&command, meeting)? {
@@ -258,6 +282,19 @@ impl RoutingPool {
             vec![choice.agent.as_str().into(), seq.into()],
         )?;
         let name = members.iter().find(|m| m.agent == choice.agent).map(|m| m.name.clone()).unwrap_or_default();
+        if let Some(key) = &command.idempotency_key {
+            let booking = Booking {
+                meeting_id: meeting.clone(),
+                agent: AgentRef { id: choice.agent.clone(), name: name.clone() },
+                start: slot.start.to_rfc3339(),
+                end: slot.end.to_rfc3339(),
+            };
+            let response = serde_json::to_string(&booking).map_err(|e| worker::Error::RustError(e.to_string()))?;
+            sql.exec(
+                "INSERT INTO idempotency (key, meeting_id, response) VALUES (?, ?, ?)",
+                vec![key.as_str().into(), meeting.as_str().into(), response.into()],
+            )?;
+        }
         Ok(Some(Decision {
             meeting,
             previous: last.get(choice.agent.as_str()).copied().unwrap_or(0),
@@ -270,6 +307,7 @@ impl RoutingPool {
     fn release(&self, decision: &Decision) -> Result<()> {
         let sql = self.state.storage().sql();
         sql.exec("DELETE FROM holds WHERE meeting_id = ?", vec![decision.meeting.as_str().into()])?;
+        sql.exec("DELETE FROM idempotency WHERE meeting_id = ?", vec![decision.meeting.as_str().into()])?;
         sql.exec(
             "UPDATE members SET last_assigned = ? WHERE agent_id = ?",
             vec![(decision.previous as i64).into(), decision.agent.id.as_str().into()],

@@ -26,22 +26,26 @@ pub struct Site {
     pub allowed_origins: Vec<String>,
     /// Branding.
     pub branding: Branding,
+    /// Key for signing visitor links; empty when the site has none.
+    pub link_secret: String,
 }
 
 #[derive(Deserialize)]
 struct SiteRow {
     allowed_origins: String,
     branding: String,
+    link_secret: String,
 }
 
 /// The site `id`, or `NotFound`.
 pub async fn site(db: &D1Database, id: &str) -> ApiResult<Site> {
     let row: Option<SiteRow> =
-        db.prepare("SELECT allowed_origins, branding FROM sites WHERE id = ?1").bind(&[id.into()])?.first(None).await?;
+        db.prepare("SELECT allowed_origins, branding, link_secret FROM sites WHERE id = ?1").bind(&[id.into()])?.first(None).await?;
     let row = row.ok_or(ApiError::NotFound("Unknown site."))?;
     Ok(Site {
         allowed_origins: serde_json::from_str(&row.allowed_origins)?,
         branding: serde_json::from_str(&row.branding).unwrap_or_default(),
+        link_secret: row.link_secret,
     })
 }
 
@@ -283,6 +287,39 @@ pub async fn meetings(db: &D1Database) -> ApiResult<Vec<Meeting>> {
             created_at: r.created_at,
         })
         .collect())
+}
+
+/// A meeting with what an invitation needs.
+#[derive(Deserialize)]
+pub struct InviteRow {
+    /// Start, RFC 3339.
+    pub start_at: String,
+    /// End, RFC 3339.
+    pub end_at: String,
+    /// When it was booked, RFC 3339.
+    pub created_at: String,
+    /// Visitor's email.
+    pub email: String,
+    /// Visitor's name.
+    pub name: Option<String>,
+    /// `scheduled`, `canceled`, …
+    pub status: String,
+    /// Agent's name.
+    pub agent_name: String,
+    /// Agent's email.
+    pub agent_email: Option<String>,
+}
+
+/// The meeting `id` of `site`, for its invitation.
+pub async fn invite(db: &D1Database, site: &str, id: &str) -> ApiResult<Option<InviteRow>> {
+    Ok(db
+        .prepare(
+            "SELECT m.start_at, m.end_at, m.created_at, m.email, m.name, m.status, a.name AS agent_name, a.email AS agent_email
+             FROM meetings m JOIN agents a ON a.id = m.agent_id WHERE m.site_id = ?1 AND m.id = ?2",
+        )
+        .bind(&[site.into(), id.into()])?
+        .first(None)
+        .await?)
 }
 
 #[derive(Deserialize)]

@@ -191,6 +191,18 @@ impl TestApp {
         self.post("/api/v1/sites/demo/bookings", &body, Some(DEMO_ORIGIN), None)
     }
 
+    /// Books `start` for `email` with an `Idempotency-Key`.
+    pub fn book_with_key(&self, start: &str, email: &str, key: &str) -> Result<Reply> {
+        let body = serde_json::json!({ "start": start, "email": email }).to_string();
+        reply(
+            ureq::post(&format!("{}/api/v1/sites/demo/bookings", self.base()))
+                .set("Content-Type", "application/json")
+                .set("Origin", DEMO_ORIGIN)
+                .set("Idempotency-Key", key)
+                .send_string(&body),
+        )
+    }
+
     /// Signs the demo admin in and returns the `name=value` session cookie.
     pub fn sign_in(&self) -> Result<String> {
         let body = serde_json::json!({ "email": "admin@demo.test", "password": self.admin_password }).to_string();

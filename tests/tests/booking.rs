@@ -228,3 +228,58 @@ fn an_agents_daily_cap_holds_for_slots_and_bookings() -> Result<()> {
     assert_eq!((r.status, r.error_code()), (409, Some("slot_taken")));
     Ok(())
 }
+
+#[test]
+fn a_retried_booking_returns_the_same_meeting_and_its_invitation() -> Result<()> {
+    let app = Arc::new(TestApp::start("idempotency")?);
+    let slots = app.slot_starts(14)?;
+    // Ten racing copies of one request (same key) make one meeting.
+    let handles: Vec<_> = (0..10)
+        .map(|_| {
+            let (app, start) = (app.clone(), slots[0].clone());
+            std::thread::spawn(move || app.book_with_key(&start, "retry@example.com", "attempt-1"))
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for h in handles {
+        let r = h.join().map_err(|_| anyhow::anyhow!("thread panicked"))??;
+        ensure!(r.status == 201, "answered {}: {}", r.status, r.json);
+        ids.push(r.json["meeting_id"].as_str().unwrap_or_default().to_owned());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "one key, one meeting: {ids:?}");
+    // Later, the same key still answers with that meeting; a new key books anew.
+    let again = app.book_with_key(&slots[0], "retry@example.com", "attempt-1")?;
+    assert_eq!(again.json["meeting_id"], ids[0].as_str());
+    let other = app.book_with_key(&slots[0], "retry@example.com", "attempt-2")?;
+    assert_eq!(other.status, 201);
+    assert_ne!(other.json["meeting_id"], ids[0].as_str());
+    let bad = app.book_with_key(&slots[0], "retry@example.com", "not a key!")?;
+    assert_eq!((bad.status, bad.error_code()), (400, Some("invalid_idempotency_key")));
+    let meetings = app.get("/api/admin/v1/meetings", None, Some(&app.sign_in()?))?;
+    assert_eq!(meetings.json["meetings"].as_array().map(Vec::len), Some(2));
+
+    // The signed invitation: an RFC 5545 request naming the agent and the visitor.
+    let first = app.book(&slots[1], "ics@example.com")?;
+    let url = first.json["invite_url"].as_str().unwrap_or_default().to_owned();
+    ensure!(url.contains("/api/v1/invites/demo/") && url.contains("sig="), "invite_url {url}");
+    let ics = ureq::get(&url).call()?;
+    assert!(ics.content_type().starts_with("text/calendar"));
+    // Unfold (RFC 5545 §3.1) before looking for values.
+    let body = ics.into_string()?.replace("\r\n ", "");
+    assert!(body.starts_with("BEGIN:VCALENDAR\r\n"), "{body}");
+    assert!(body.contains("\r\nMETHOD:REQUEST\r\n"));
+    assert!(body.contains("mailto:ics@example.com"));
+    assert!(
+        body.contains(&format!("SUMMARY:Meeting with {}", first.json["agent"]["name"].as_str().unwrap_or_default()))
+    );
+    // A tampered signature, or another meeting's id under this signature, finds nothing.
+    let flipped = if url.ends_with('0') { '1' } else { '0' };
+    let tampered = format!("{}{flipped}", &url[..url.len() - 1]);
+    let r = app.get(&tampered[app.base().len()..], None, None)?;
+    assert_eq!(r.status, 404);
+    let other_id = other.json["meeting_id"].as_str().unwrap_or_default();
+    let swapped = url.replace(first.json["meeting_id"].as_str().unwrap_or_default(), other_id);
+    assert_eq!(app.get(&swapped[app.base().len()..], None, None)?.status, 404);
+    Ok(())
+}

@@ -21,7 +21,14 @@ pub fn prepare_state(persist: &Path, admin_password: &str, extra_origins: &[Stri
     wrangler::migrate(persist)?;
     let salt = seed::random_bytes(16)?;
     let now = format!("{}Z", iso_now().trim_end_matches('Z'));
-    let sql = seed::sql(&seed::SeedOptions { admin_password, salt: &salt, extra_origins, now: &now });
+    let link_secret = confab_domain::auth::hex(&seed::random_bytes(32)?);
+    let sql = seed::sql(&seed::SeedOptions {
+        admin_password,
+        salt: &salt,
+        extra_origins,
+        now: &now,
+        link_secret: &link_secret,
+    });
     let file = persist.join("seed.sql");
     std::fs::write(&file, sql).context("writing seed.sql")?;
     wrangler::execute(persist, &file)?;

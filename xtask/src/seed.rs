@@ -13,6 +13,8 @@ pub struct SeedOptions<'a> {
     pub extra_origins: &'a [String],
     /// Creation time written to rows, RFC 3339.
     pub now: &'a str,
+    /// The demo site's link-signing key (hex); kept when the site already has one.
+    pub link_secret: &'a str,
 }
 
 fn quote(s: &str) -> String {
@@ -31,10 +33,11 @@ pub fn sql(opts: &SeedOptions<'_>) -> String {
     let now = quote(opts.now);
     let mut out = String::new();
     out += &format!(
-        "INSERT INTO sites (id, name, allowed_origins, branding, created_at) VALUES ({}, 'Demo site', {}, {}, {now})\n  ON CONFLICT(id) DO UPDATE SET allowed_origins = excluded.allowed_origins, branding = excluded.branding;\n",
+        "INSERT INTO sites (id, name, allowed_origins, branding, link_secret, created_at) VALUES ({}, 'Demo site', {}, {}, {}, {now})\n  ON CONFLICT(id) DO UPDATE SET allowed_origins = excluded.allowed_origins, branding = excluded.branding;\n",
         quote(demo::SITE),
         json(&origins),
         json(&branding),
+        quote(opts.link_secret),
     );
     for a in demo::agents() {
         out += &format!(
@@ -99,6 +102,7 @@ mod tests {
             salt: b"0123456789abcdef",
             extra_origins: &["http://127.0.0.1:9999".into()],
             now: "2026-01-01T00:00:00Z",
+            link_secret: "00ff",
         });
         for table in ["sites", "agents", "dialogues", "dialogue_versions", "leads", "admins"] {
             assert!(sql.contains(&format!("INSERT INTO {table} ")), "{table}");

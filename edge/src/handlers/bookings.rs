@@ -1,12 +1,13 @@
 //! `POST /api/v1/sites/{site}/bookings`: validates the request, then hands the decision to the
 //! site's routing-pool Durable Object, the single point that assigns agents.
 
+use super::invites;
 use super::slots::parse_time;
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
 use crate::routing_pool::{self, BookCommand, PoolAgent};
-use crate::store;
+use crate::store::{self, Site};
 use confab_domain::api::BookingRequest;
 use confab_domain::availability::{Interval, SlotRules};
 use confab_domain::email::Email;
@@ -17,7 +18,21 @@ use worker::{D1Database, Env, Request, Response};
 const MAX_NAME_CHARS: usize = 200;
 
 /// Books a meeting with the next free agent, or answers 409 `slot_taken`.
-pub async fn create_booking(req: &mut Request, env: &Env, db: &D1Database, site: &str) -> ApiResult<Response> {
+pub async fn create_booking(
+    req: &mut Request,
+    env: &Env,
+    db: &D1Database,
+    site: &str,
+    config: &Site,
+) -> ApiResult<Response> {
+    // A retried request (same key) gets the meeting the first one made, never a second one.
+    let idempotency_key = req.headers().get("Idempotency-Key")?;
+    if idempotency_key.as_deref().is_some_and(|k| !is_valid_slug(k)) {
+        return Err(ApiError::bad_request(
+            "invalid_idempotency_key",
+            "The Idempotency-Key header must be 1 to 64 letters, digits, - or _.",
+        ));
+    }
     let body: BookingRequest = http::json_body(req).await?;
     let email = Email::parse(&body.email).map_err(|e| ApiError::bad_request("invalid_email", e.to_string()))?;
     let start = parse_time(&body.start).ok_or_else(|| {
@@ -59,6 +74,7 @@ pub async fn create_booking(req: &mut Request, env: &Env, db: &D1Database, site:
         email: email.as_str().to_owned(),
         name: name.map(str::to_owned),
         visitor_id: visitor_id.map(str::to_owned),
+        idempotency_key,
         now_ms: clock::now().timestamp_millis(),
         rules,
         agents: agents
@@ -73,5 +89,18 @@ pub async fn create_booking(req: &mut Request, env: &Env, db: &D1Database, site:
             .collect(),
     };
     let booking = routing_pool::book(env, &command).await?;
-    http::json(201, &booking)
+    let origin = req.url()?.origin().ascii_serialization();
+    let invite_url =
+        invites::invite_path(&config.link_secret, site, booking.meeting_id.as_str()).map(|p| format!("{origin}{p}"));
+    http::json(201, &BookingResponse { booking, invite_url })
+}
+
+/// The booking as the widget receives it: the meeting and a signed link to its invitation.
+#[derive(serde::Serialize)]
+struct BookingResponse {
+    #[serde(flatten)]
+    booking: confab_domain::api::Booking,
+    /// `GET` it for the `.ics`; absent when the site has no link key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invite_url: Option<String>,
 }
