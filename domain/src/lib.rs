@@ -12,5 +12,6 @@ pub mod dialogue;
 pub mod email;
 pub mod ics;
 pub mod ids;
+pub mod meeting;
 pub mod routing;
 pub mod targeting;

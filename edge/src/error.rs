@@ -35,6 +35,14 @@ pub enum ApiError {
     /// The chosen time was taken meanwhile (409).
     #[error("That time was just taken. Please pick another one.")]
     SlotTaken,
+    /// The resource's state does not allow the request (409); the message says why.
+    #[error("{message}")]
+    Conflict {
+        /// Stable code.
+        code: &'static str,
+        /// Sentence for people.
+        message: String,
+    },
     /// The body is larger than allowed (413).
     #[error("The request is too large.")]
     TooLarge,
@@ -57,7 +65,7 @@ impl ApiError {
             ApiError::OriginNotAllowed | ApiError::CrossSite => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
-            ApiError::SlotTaken => 409,
+            ApiError::SlotTaken | ApiError::Conflict { .. } => 409,
             ApiError::TooLarge => 413,
             ApiError::Internal(_) => 500,
         }
@@ -74,6 +82,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::SlotTaken => "slot_taken",
+            ApiError::Conflict { code, .. } => code,
             ApiError::TooLarge => "too_large",
             ApiError::Internal(_) => "internal",
         }

@@ -3,6 +3,7 @@
 
 pub mod bookings;
 pub mod invites;
+pub mod meeting_changes;
 pub mod meetings;
 pub mod routing;
 pub mod session;

@@ -2,7 +2,7 @@
 //! (origin check and CORS for the widget API, session and same-origin check for the admin API).
 
 use crate::error::{ApiError, ApiResult};
-use crate::handlers::{bookings, invites, meetings, routing, session, site, slots};
+use crate::handlers::{bookings, invites, meeting_changes, meetings, routing, session, site, slots};
 use crate::{auth, http, store};
 use worker::{Env, Headers, Method, Request, Response};
 
@@ -15,6 +15,13 @@ pub async fn handle(mut req: Request, env: Env) -> Response {
         ["api", "v1", "invites", site, file] => match req.method() {
             Method::Get => match store::db(&env) {
                 Ok(db) => invites::get_invite(&req, &db, site, file).await,
+                Err(e) => Err(e),
+            },
+            _ => Err(ApiError::MethodNotAllowed),
+        },
+        ["api", "v1", "visitor-meetings", site, meeting, action] => match req.method() {
+            Method::Post => match store::db(&env) {
+                Ok(db) => meeting_changes::visitor_change(&mut req, &env, &db, site, meeting, action).await,
                 Err(e) => Err(e),
             },
             _ => Err(ApiError::MethodNotAllowed),
@@ -95,13 +102,27 @@ async fn admin_api(req: &mut Request, env: &Env, rest: &[&str]) -> ApiResult<Res
         (Method::Get, ["session"]) => session::get_session(req, &db).await,
         (Method::Get, ["meetings"]) => {
             auth::require_admin(req, &db).await?;
-            meetings::list_meetings(&db).await
+            meetings::list_meetings(req, &db).await
+        }
+        (Method::Get, ["meetings.csv"]) => {
+            auth::require_admin(req, &db).await?;
+            meetings::export_meetings(req, &db).await
+        }
+        (Method::Patch, ["meetings", id]) => {
+            let admin = auth::require_admin(req, &db).await?;
+            meeting_changes::admin_change(req, env, &db, &admin, id).await
+        }
+        (Method::Get, ["meetings", id, "history"]) => {
+            auth::require_admin(req, &db).await?;
+            meetings::meeting_history(&db, id).await
         }
         (Method::Get, ["routing"]) => {
             auth::require_admin(req, &db).await?;
             routing::get_routing(req, env, &db).await
         }
-        (_, ["session" | "meetings" | "routing"]) => Err(ApiError::MethodNotAllowed),
+        (_, ["session" | "meetings" | "meetings.csv" | "routing"] | ["meetings", _] | ["meetings", _, "history"]) => {
+            Err(ApiError::MethodNotAllowed)
+        }
         _ => Err(ApiError::NotFound("No such endpoint.")),
     }
 }

@@ -91,6 +91,58 @@ pub async fn book(env: &Env, command: &BookCommand) -> ApiResult<Booking> {
     }
 }
 
+/// Moving a held meeting to another time, same agent.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MoveCommand {
+    /// Site the pool belongs to.
+    pub site: String,
+    /// The meeting.
+    pub meeting_id: String,
+    /// Its agent, with stored hours and rules.
+    pub agent: PoolAgent,
+    /// New start, Unix milliseconds.
+    pub start_ms: i64,
+    /// New end, Unix milliseconds.
+    pub end_ms: i64,
+    /// The Worker's clock, Unix milliseconds.
+    pub now_ms: i64,
+    /// The pool's slot rules.
+    pub rules: SlotRules,
+}
+
+async fn post(env: &Env, site: &str, path: &str, body: &impl Serialize) -> ApiResult<Response> {
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(JsValue::from_str(&serde_json::to_string(body)?)));
+    let req = Request::new_with_init(&format!("https://routing-pool{path}"), &init)?;
+    Ok(stub(env, site)?.fetch_with_request(req).await?)
+}
+
+/// Moves a meeting's hold to the new time if its agent is free then; `SlotTaken` otherwise.
+pub async fn move_meeting(env: &Env, command: &MoveCommand) -> ApiResult<()> {
+    match post(env, &command.site, "/move", command).await?.status_code() {
+        200 => Ok(()),
+        409 => Err(ApiError::SlotTaken),
+        status => Err(ApiError::Internal(format!("routing pool answered {status} to a move"))),
+    }
+}
+
+/// Puts a moved meeting's hold back where it was (after the D1 write failed).
+pub async fn unmove_meeting(env: &Env, site: &str, meeting_id: &str, start_ms: i64, end_ms: i64) -> ApiResult<()> {
+    let body = serde_json::json!({ "meeting_id": meeting_id, "start_ms": start_ms, "end_ms": end_ms });
+    match post(env, site, "/unmove", &body).await?.status_code() {
+        200 => Ok(()),
+        status => Err(ApiError::Internal(format!("routing pool answered {status} to an unmove"))),
+    }
+}
+
+/// Frees the agent's time held by a meeting (canceled). Releasing twice is harmless.
+pub async fn release(env: &Env, site: &str, meeting_id: &str) -> ApiResult<()> {
+    match post(env, site, "/release", &serde_json::json!({ "meeting_id": meeting_id })).await?.status_code() {
+        200 => Ok(()),
+        status => Err(ApiError::Internal(format!("routing pool answered {status} to a release"))),
+    }
+}
+
 /// Each agent's last assignment sequence number in the site's pool.
 pub async fn standing(env: &Env, site: &str) -> ApiResult<HashMap<AgentId, u64>> {
     let mut resp = stub(env, site)?.fetch_with_str("https://routing-pool/standing").await?;
@@ -118,6 +170,30 @@ impl DurableObject for RoutingPool {
             (Method::Post, "/book") => {
                 let command: BookCommand = req.json().await?;
                 self.book(command).await
+            }
+            (Method::Post, "/move") => {
+                let command: MoveCommand = req.json().await?;
+                if self.move_hold(&command)? { Response::ok("moved") } else { Response::error("slot taken", 409) }
+            }
+            (Method::Post, "/unmove") => {
+                let command: HeldRow = req.json().await?;
+                self.state.storage().sql().exec(
+                    "UPDATE holds SET start_ms = ?, end_ms = ? WHERE meeting_id = ?",
+                    vec![
+                        (command.start_ms as i64).into(),
+                        (command.end_ms as i64).into(),
+                        command.meeting_id.as_str().into(),
+                    ],
+                )?;
+                Response::ok("restored")
+            }
+            (Method::Post, "/release") => {
+                let command: Release = req.json().await?;
+                self.state
+                    .storage()
+                    .sql()
+                    .exec("DELETE FROM holds WHERE meeting_id = ?", vec![command.meeting_id.as_str().into()])?;
+                Response::ok("released")
             }
             (Method::Get, "/standing") => {
                 let rows: Vec<Standing> =
@@ -153,9 +229,17 @@ struct Replay {
 
 #[derive(Deserialize)]
 struct HeldRow {
+    #[serde(default)]
+    meeting_id: String,
+    #[serde(default)]
     agent_id: String,
     start_ms: f64,
     end_ms: f64,
+}
+
+#[derive(Deserialize)]
+struct Release {
+    meeting_id: String,
 }
 
 #[derive(Deserialize)]
@@ -301,6 +385,44 @@ impl RoutingPool {
             agent: AgentRef { id: choice.agent, name },
             explanation: choice.explanation,
         }))
+    }
+
+    /// Moves a meeting's hold if its agent is free at the new time (its own hold aside); all
+    /// synchronous, like `decide`.
+    fn move_hold(&self, command: &MoveCommand) -> Result<bool> {
+        let sql = self.state.storage().sql();
+        let margin = 2 * 24 * 3_600_000;
+        let meetings: Vec<Interval> = sql
+            .exec(
+                "SELECT meeting_id, agent_id, start_ms, end_ms FROM holds WHERE agent_id = ? AND meeting_id != ? AND start_ms < ? AND end_ms > ?",
+                vec![
+                    command.agent.id.as_str().into(),
+                    command.meeting_id.as_str().into(),
+                    (command.end_ms + margin).into(),
+                    (command.start_ms - margin).into(),
+                ],
+            )?
+            .to_array::<HeldRow>()?
+            .into_iter()
+            .map(|h| Interval { start: from_ms(h.start_ms as i64), end: from_ms(h.end_ms as i64) })
+            .collect();
+        let Ok(hours) = command.agent.schedule.parse() else { return Ok(false) };
+        let slot = Interval { start: from_ms(command.start_ms), end: from_ms(command.end_ms) };
+        let schedule = AgentSchedule { hours: &hours, rules: command.agent.rules, meetings: &meetings, busy: &[] };
+        if !schedule.is_free(&slot, from_ms(command.now_ms), &command.rules) {
+            return Ok(false);
+        }
+        sql.exec(
+            "INSERT INTO holds (meeting_id, agent_id, start_ms, end_ms) VALUES (?, ?, ?, ?)
+             ON CONFLICT(meeting_id) DO UPDATE SET start_ms = excluded.start_ms, end_ms = excluded.end_ms",
+            vec![
+                command.meeting_id.as_str().into(),
+                command.agent.id.as_str().into(),
+                command.start_ms.into(),
+                command.end_ms.into(),
+            ],
+        )?;
+        Ok(true)
     }
 
     /// Gives back a hold whose meeting could not be stored.

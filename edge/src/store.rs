@@ -39,8 +39,11 @@ struct SiteRow {
 
 /// The site `id`, or `NotFound`.
 pub async fn site(db: &D1Database, id: &str) -> ApiResult<Site> {
-    let row: Option<SiteRow> =
-        db.prepare("SELECT allowed_origins, branding, link_secret FROM sites WHERE id = ?1").bind(&[id.into()])?.first(None).await?;
+    let row: Option<SiteRow> = db
+        .prepare("SELECT allowed_origins, branding, link_secret FROM sites WHERE id = ?1")
+        .bind(&[id.into()])?
+        .first(None)
+        .await?;
     let row = row.ok_or(ApiError::NotFound("Unknown site."))?;
     Ok(Site {
         allowed_origins: serde_json::from_str(&row.allowed_origins)?,
@@ -179,7 +182,7 @@ pub async fn busy(
     let rows: Vec<BusyRow> = db
         .prepare(
             "SELECT agent_id, start_ms, end_ms FROM meetings
-             WHERE site_id = ?1 AND status = 'scheduled' AND start_ms < ?3 AND end_ms > ?2",
+             WHERE site_id = ?1 AND status IN ('scheduled', 'rescheduled') AND start_ms < ?3 AND end_ms > ?2",
         )
         .bind(&[
             site.into(),
@@ -221,29 +224,123 @@ fn opt(s: Option<&str>) -> JsValue {
     s.map_or(JsValue::NULL, JsValue::from)
 }
 
-/// Stores a meeting.
+/// Stores a meeting and its `booked` event, atomically.
 pub async fn insert_meeting(db: &D1Database, m: &NewMeeting<'_>) -> ApiResult<()> {
-    db.prepare(
-        "INSERT INTO meetings (id, site_id, agent_id, start_at, end_at, start_ms, end_ms, email, name, visitor_id, status, explanation, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'scheduled', ?11, ?12)",
-    )
-    .bind(&[
-        m.id.as_str().into(),
-        m.site.as_str().into(),
-        m.agent.as_str().into(),
-        m.slot.start.to_rfc3339().into(),
-        m.slot.end.to_rfc3339().into(),
-        JsValue::from_f64(m.slot.start.timestamp_millis() as f64),
-        JsValue::from_f64(m.slot.end.timestamp_millis() as f64),
-        m.email.into(),
-        opt(m.name),
-        opt(m.visitor_id),
-        m.explanation.into(),
-        m.created_at.to_rfc3339().into(),
-    ])?
-    .run()
-    .await?;
+    let meeting = db
+        .prepare(
+            "INSERT INTO meetings (id, site_id, agent_id, start_at, end_at, start_ms, end_ms, email, name, visitor_id, status, explanation, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'scheduled', ?11, ?12)",
+        )
+        .bind(&[
+            m.id.as_str().into(),
+            m.site.as_str().into(),
+            m.agent.as_str().into(),
+            m.slot.start.to_rfc3339().into(),
+            m.slot.end.to_rfc3339().into(),
+            JsValue::from_f64(m.slot.start.timestamp_millis() as f64),
+            JsValue::from_f64(m.slot.end.timestamp_millis() as f64),
+            m.email.into(),
+            opt(m.name),
+            opt(m.visitor_id),
+            m.explanation.into(),
+            m.created_at.to_rfc3339().into(),
+        ])?;
+    let event = event_statement(db, m.id.as_str(), m.created_at, "booked", "visitor", "")?;
+    db.batch(vec![meeting, event]).await?;
     Ok(())
+}
+
+fn event_statement(
+    db: &D1Database,
+    meeting: &str,
+    at: DateTime<Utc>,
+    kind: &str,
+    actor: &str,
+    detail: &str,
+) -> ApiResult<worker::D1PreparedStatement> {
+    Ok(db
+        .prepare("INSERT INTO meeting_events (meeting_id, at, kind, actor, detail) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind(&[meeting.into(), at.to_rfc3339().into(), kind.into(), actor.into(), detail.into()])?)
+}
+
+/// A meeting as its lifecycle needs it.
+#[derive(Deserialize)]
+pub struct MeetingState {
+    /// Site.
+    pub site_id: String,
+    /// Assigned agent.
+    pub agent_id: String,
+    /// `scheduled`, …
+    pub status: String,
+    /// Start, Unix milliseconds.
+    pub start_ms: f64,
+    /// End, Unix milliseconds.
+    pub end_ms: f64,
+}
+
+/// The lifecycle state of meeting `id`.
+pub async fn meeting_state(db: &D1Database, id: &str) -> ApiResult<Option<MeetingState>> {
+    Ok(db
+        .prepare("SELECT site_id, agent_id, status, start_ms, end_ms FROM meetings WHERE id = ?1")
+        .bind(&[id.into()])?
+        .first(None)
+        .await?)
+}
+
+/// Records a status change (and, for a move, the new time) with its event, atomically.
+pub async fn change_meeting(
+    db: &D1Database,
+    id: &str,
+    status: &str,
+    new_slot: Option<Interval>,
+    at: DateTime<Utc>,
+    actor: &str,
+    detail: &str,
+) -> ApiResult<()> {
+    let update = match new_slot {
+        Some(slot) => db
+            .prepare(
+                "UPDATE meetings SET status = ?2, start_at = ?3, end_at = ?4, start_ms = ?5, end_ms = ?6, sequence = sequence + 1
+                 WHERE id = ?1",
+            )
+            .bind(&[
+                id.into(),
+                status.into(),
+                slot.start.to_rfc3339().into(),
+                slot.end.to_rfc3339().into(),
+                JsValue::from_f64(slot.start.timestamp_millis() as f64),
+                JsValue::from_f64(slot.end.timestamp_millis() as f64),
+            ])?,
+        None => db
+            .prepare("UPDATE meetings SET status = ?2, sequence = sequence + 1 WHERE id = ?1")
+            .bind(&[id.into(), status.into()])?,
+    };
+    let kind = if new_slot.is_some() { "rescheduled" } else { status };
+    db.batch(vec![update, event_statement(db, id, at, kind, actor, detail)?]).await?;
+    Ok(())
+}
+
+/// One entry of a meeting's history.
+#[derive(Debug, Deserialize, serde::Serialize)]
+pub struct MeetingEvent {
+    /// When, RFC 3339.
+    pub at: String,
+    /// `booked`, `rescheduled`, `canceled`, `completed`, `no_show`.
+    pub kind: String,
+    /// `visitor`, `admin:<email>` or `system`.
+    pub actor: String,
+    /// E.g. the old and new time of a move.
+    pub detail: String,
+}
+
+/// A meeting's history, oldest first.
+pub async fn meeting_history(db: &D1Database, id: &str) -> ApiResult<Vec<MeetingEvent>> {
+    Ok(db
+        .prepare("SELECT at, kind, actor, detail FROM meeting_events WHERE meeting_id = ?1 ORDER BY id")
+        .bind(&[id.into()])?
+        .all()
+        .await?
+        .results()?)
 }
 
 #[derive(Deserialize)]
@@ -261,14 +358,33 @@ struct MeetingRow {
     created_at: String,
 }
 
-/// Every meeting, soonest first.
-pub async fn meetings(db: &D1Database) -> ApiResult<Vec<Meeting>> {
+/// Which meetings to list; `None` fields do not filter.
+#[derive(Debug, Default)]
+pub struct MeetingFilter {
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only this agent.
+    pub agent: Option<String>,
+    /// Only meetings starting at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Only meetings starting before.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// Meetings matching `filter`, soonest first.
+pub async fn meetings(db: &D1Database, filter: &MeetingFilter) -> ApiResult<Vec<Meeting>> {
+    let or_null = |v: &Option<String>| v.as_deref().map_or(JsValue::NULL, JsValue::from);
+    let ms = |v: Option<DateTime<Utc>>| v.map_or(JsValue::NULL, |t| JsValue::from_f64(t.timestamp_millis() as f64));
     let rows: Vec<MeetingRow> = db
         .prepare(
             "SELECT m.id, m.site_id, m.agent_id, a.name AS agent_name, m.start_at, m.end_at, m.email, m.name,
                     m.status, m.explanation, m.created_at
-             FROM meetings m JOIN agents a ON a.id = m.agent_id ORDER BY m.start_ms, m.id",
+             FROM meetings m JOIN agents a ON a.id = m.agent_id
+             WHERE (?1 IS NULL OR m.status = ?1) AND (?2 IS NULL OR m.agent_id = ?2)
+               AND (?3 IS NULL OR m.start_ms >= ?3) AND (?4 IS NULL OR m.start_ms < ?4)
+             ORDER BY m.start_ms, m.id",
         )
+        .bind(&[or_null(&filter.status), or_null(&filter.agent), ms(filter.from), ms(filter.until)])?
         .all()
         .await?
         .results()?;
@@ -308,13 +424,15 @@ pub struct InviteRow {
     pub agent_name: String,
     /// Agent's email.
     pub agent_email: Option<String>,
+    /// Changes announced so far (RFC 5545 SEQUENCE).
+    pub sequence: u32,
 }
 
 /// The meeting `id` of `site`, for its invitation.
 pub async fn invite(db: &D1Database, site: &str, id: &str) -> ApiResult<Option<InviteRow>> {
     Ok(db
         .prepare(
-            "SELECT m.start_at, m.end_at, m.created_at, m.email, m.name, m.status, a.name AS agent_name, a.email AS agent_email
+            "SELECT m.start_at, m.end_at, m.created_at, m.email, m.name, m.status, m.sequence, a.name AS agent_name, a.email AS agent_email
              FROM meetings m JOIN agents a ON a.id = m.agent_id WHERE m.site_id = ?1 AND m.id = ?2",
         )
         .bind(&[site.into(), id.into()])?

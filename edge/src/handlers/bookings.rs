@@ -1,8 +1,8 @@
 //! `POST /api/v1/sites/{site}/bookings`: validates the request, then hands the decision to the
 //! site's routing-pool Durable Object, the single point that assigns agents.
 
-use super::invites;
 use super::slots::parse_time;
+use super::{invites, meeting_changes};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
@@ -92,7 +92,12 @@ pub async fn create_booking(
     let origin = req.url()?.origin().ascii_serialization();
     let invite_url =
         invites::invite_path(&config.link_secret, site, booking.meeting_id.as_str()).map(|p| format!("{origin}{p}"));
-    http::json(201, &BookingResponse { booking, invite_url })
+    let manage = meeting_changes::manage_paths(&config.link_secret, site, booking.meeting_id.as_str());
+    let (cancel_url, reschedule_url) = match manage {
+        Some((cancel, reschedule)) => (Some(format!("{origin}{cancel}")), Some(format!("{origin}{reschedule}"))),
+        None => (None, None),
+    };
+    http::json(201, &BookingResponse { booking, invite_url, cancel_url, reschedule_url })
 }
 
 /// The booking as the widget receives it: the meeting and a signed link to its invitation.
@@ -103,4 +108,10 @@ struct BookingResponse {
     /// `GET` it for the `.ics`; absent when the site has no link key.
     #[serde(skip_serializing_if = "Option::is_none")]
     invite_url: Option<String>,
+    /// `POST` it to cancel; signed like the invitation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cancel_url: Option<String>,
+    /// `POST` `{"start"}` to it to move the meeting; signed like the invitation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reschedule_url: Option<String>,
 }

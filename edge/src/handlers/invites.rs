@@ -44,7 +44,7 @@ pub async fn get_invite(req: &Request, db: &D1Database, site_id: &str, file: &st
     let summary = format!("Meeting with {}", row.agent_name);
     let invite = Invite {
         uid: format!("{meeting}@{host}"),
-        sequence: 0,
+        sequence: row.sequence,
         stamp: time(&row.created_at),
         start: time(&row.start_at),
         end: time(&row.end_at),

@@ -1,0 +1,191 @@
+//! Changing a meeting after it was booked: the visitor reschedules or cancels through signed
+//! links (no account needed), the admin cancels or records completed / no-show.
+//!
+//! - `POST /api/v1/visitor-meetings/{site}/{meeting}/cancel?sig=`
+//! - `POST /api/v1/visitor-meetings/{site}/{meeting}/reschedule?sig=` with `{"start"}`
+//! - `PATCH /api/admin/v1/meetings/{meeting}` with `{"status"}` or `{"start"}`
+//!
+//! Order of writes, so that no failure can ever let two meetings overlap: a move takes the
+//! new time in the routing pool first (and gives it back if D1 fails); a cancel is recorded in
+//! D1 first and frees the pool's hold afterwards.
+
+use super::slots::parse_time;
+use crate::clock;
+use crate::error::{ApiError, ApiResult};
+use crate::http;
+use crate::routing_pool::{self, MoveCommand, PoolAgent};
+use crate::store;
+use chrono::{DateTime, Utc};
+use confab_domain::auth::{sign, verify_signature};
+use confab_domain::availability::{Interval, SlotRules};
+use confab_domain::ids::is_valid_slug;
+use confab_domain::meeting::{Change, MeetingStatus, apply};
+use serde::Deserialize;
+use worker::{D1Database, Env, Request, Response};
+
+/// What the signature of a visitor's manage links covers.
+const PURPOSE: &str = "manage";
+
+/// The signed cancel and reschedule paths of a meeting.
+pub fn manage_paths(secret: &str, site: &str, meeting: &str) -> Option<(String, String)> {
+    if secret.is_empty() {
+        return None;
+    }
+    let sig = sign(secret.as_bytes(), PURPOSE, &format!("{site}/{meeting}"));
+    let base = format!("/api/v1/visitor-meetings/{site}/{meeting}");
+    Some((format!("{base}/cancel?sig={sig}"), format!("{base}/reschedule?sig={sig}")))
+}
+
+#[derive(Deserialize)]
+struct RescheduleBody {
+    start: String,
+}
+
+/// A visitor's cancel or reschedule through a signed link.
+pub async fn visitor_change(
+    req: &mut Request,
+    env: &Env,
+    db: &D1Database,
+    site: &str,
+    meeting: &str,
+    action: &str,
+) -> ApiResult<Response> {
+    const NOT_FOUND: ApiError = ApiError::NotFound("No such meeting.");
+    if !is_valid_slug(site) || !is_valid_slug(meeting) {
+        return Err(NOT_FOUND);
+    }
+    let secret = store::site(db, site).await.map_err(|_| NOT_FOUND)?.link_secret;
+    let sig = http::query(req, "sig")?.unwrap_or_default();
+    if !verify_signature(secret.as_bytes(), PURPOSE, &format!("{site}/{meeting}"), &sig) {
+        return Err(NOT_FOUND);
+    }
+    let (change, start) = match action {
+        "cancel" => (Change::Cancel, None),
+        "reschedule" => {
+            let body: RescheduleBody = http::json_body(req).await?;
+            (Change::Reschedule, Some(start_of(&body.start)?))
+        }
+        _ => return Err(ApiError::NotFound("No such action.")),
+    };
+    change_meeting(env, db, meeting, Some(site), change, start, "visitor").await
+}
+
+#[derive(Deserialize)]
+struct AdminBody {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    start: Option<String>,
+}
+
+/// An admin's change: `{"status": "canceled" | "completed" | "no_show"}` or `{"start": …}`.
+pub async fn admin_change(
+    req: &mut Request,
+    env: &Env,
+    db: &D1Database,
+    admin: &str,
+    meeting: &str,
+) -> ApiResult<Response> {
+    if !is_valid_slug(meeting) {
+        return Err(ApiError::NotFound("No such meeting."));
+    }
+    let body: AdminBody = http::json_body(req).await?;
+    let (change, start) = match (body.status.as_deref().map(MeetingStatus::parse), body.start) {
+        (None, Some(start)) => (Change::Reschedule, Some(start_of(&start)?)),
+        (Some(Some(MeetingStatus::Canceled)), None) => (Change::Cancel, None),
+        (Some(Some(MeetingStatus::Completed)), None) => (Change::Complete, None),
+        (Some(Some(MeetingStatus::NoShow)), None) => (Change::NoShow, None),
+        _ => {
+            return Err(ApiError::bad_request(
+                "invalid_change",
+                "Send either {\"status\": \"canceled\" | \"completed\" | \"no_show\"} or {\"start\": <RFC 3339>}.",
+            ));
+        }
+    };
+    change_meeting(env, db, meeting, None, change, start, &format!("admin:{admin}")).await
+}
+
+fn start_of(s: &str) -> ApiResult<DateTime<Utc>> {
+    parse_time(s).ok_or_else(|| {
+        ApiError::bad_request("invalid_start", "`start` must be an RFC 3339 time such as 2026-12-01T15:00:00Z.")
+    })
+}
+
+async fn change_meeting(
+    env: &Env,
+    db: &D1Database,
+    meeting: &str,
+    site: Option<&str>,
+    change: Change,
+    new_start: Option<DateTime<Utc>>,
+    actor: &str,
+) -> ApiResult<Response> {
+    let state = store::meeting_state(db, meeting)
+        .await?
+        .filter(|m| site.is_none_or(|s| s == m.site_id))
+        .ok_or(ApiError::NotFound("No such meeting."))?;
+    let status = MeetingStatus::parse(&state.status)
+        .ok_or_else(|| ApiError::Internal(format!("meeting has unknown status {}", state.status)))?;
+    let now = clock::now();
+    let old = Interval { start: from_ms(state.start_ms), end: from_ms(state.end_ms) };
+    let next = apply(status, change, old.start, now)
+        .map_err(|e| ApiError::Conflict { code: "invalid_change", message: e.to_string() })?;
+    match (change, new_start) {
+        (Change::Reschedule, Some(start)) => {
+            let rules = SlotRules::default();
+            if !rules.allows(start, now) {
+                return Err(ApiError::bad_request(
+                    "not_a_slot",
+                    "That time can no longer be booked. Please pick one of the times offered.",
+                ));
+            }
+            let agent = store::agents(db, &state.site_id)
+                .await?
+                .into_iter()
+                .find(|a| a.agent.id.as_str() == state.agent_id)
+                .ok_or_else(|| ApiError::Conflict {
+                    code: "agent_unavailable",
+                    message: "Your agent no longer takes meetings; please book a new one.".into(),
+                })?;
+            let slot = Interval::starting_at(start, rules.duration_minutes);
+            let command = MoveCommand {
+                site: state.site_id.clone(),
+                meeting_id: meeting.to_owned(),
+                agent: PoolAgent {
+                    id: agent.agent.id,
+                    name: agent.agent.name,
+                    position: agent.position,
+                    schedule: agent.schedule,
+                    rules: agent.rules,
+                },
+                start_ms: slot.start.timestamp_millis(),
+                end_ms: slot.end.timestamp_millis(),
+                now_ms: now.timestamp_millis(),
+                rules,
+            };
+            routing_pool::move_meeting(env, &command).await?;
+            let detail = format!("from {} to {}", old.start.to_rfc3339(), slot.start.to_rfc3339());
+            if let Err(e) = store::change_meeting(db, meeting, next.as_str(), Some(slot), now, actor, &detail).await {
+                routing_pool::unmove_meeting(
+                    env,
+                    &state.site_id,
+                    meeting,
+                    old.start.timestamp_millis(),
+                    old.end.timestamp_millis(),
+                )
+                .await?;
+                return Err(e);
+            }
+        }
+        (Change::Cancel, _) => {
+            store::change_meeting(db, meeting, next.as_str(), None, now, actor, "").await?;
+            routing_pool::release(env, &state.site_id, meeting).await?;
+        }
+        _ => store::change_meeting(db, meeting, next.as_str(), None, now, actor, "").await?,
+    }
+    http::json(200, &serde_json::json!({ "id": meeting, "status": next.as_str() }))
+}
+
+fn from_ms(ms: f64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms as i64).unwrap_or_default()
+}
