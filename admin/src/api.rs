@@ -82,9 +82,41 @@ pub async fn whoami() -> Result<String, ApiError> {
     get::<Me>("session").await.map(|m| m.email)
 }
 
-/// All meetings.
-pub async fn meetings() -> Result<Meetings, ApiError> {
-    get("meetings").await
+/// Meetings, optionally only those with `status`.
+pub async fn meetings(status: Option<String>) -> Result<Meetings, ApiError> {
+    match status {
+        Some(s) => get(&format!("meetings?status={}", String::from(js_sys::encode_uri_component(&s)))).await,
+        None => get("meetings").await,
+    }
+}
+
+/// Sets a meeting's status (`canceled`, `completed`, `no_show`).
+pub async fn set_status(id: String, status: &str) -> Result<(), ApiError> {
+    let body = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&body, &"status".into(), &status.into());
+    call("PATCH", &format!("meetings/{id}"), Some(body.into())).await.map(|_| ())
+}
+
+/// One entry of a meeting's history.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct HistoryEvent {
+    /// When, RFC 3339.
+    pub at: String,
+    /// What happened.
+    pub kind: String,
+    /// Who did it.
+    pub actor: String,
+    /// Details, e.g. the old and new time.
+    pub detail: String,
+}
+
+/// A meeting's history, oldest first.
+pub async fn history(id: String) -> Result<Vec<HistoryEvent>, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct History {
+        events: Vec<HistoryEvent>,
+    }
+    get::<History>(&format!("meetings/{id}/history")).await.map(|h| h.events)
 }
 
 /// The routing state of the demo site's pool.

@@ -91,6 +91,16 @@ try {
   await admin.locator(".bar[data-total='1']").waitFor();
   await shot(admin, "admin-meetings-and-routing");
 
+  await row.getByRole("button", { name: "History" }).click();
+  await admin.locator("tr.history", { hasText: "booked" }).waitFor();
+  await row.getByRole("button", { name: "Cancel" }).click();
+  await admin.locator("tr", { hasText: "ada@example.com" }).locator(".status.canceled").waitFor();
+  await admin.getByLabel("Status").selectOption("scheduled");
+  await admin.getByText("No meetings here yet.").waitFor();
+  await admin.getByLabel("Status").selectOption("canceled");
+  await admin.locator("tr", { hasText: "ada@example.com" }).waitFor();
+  await shot(admin, "admin-meeting-canceled-and-filtered");
+
   if (problems.length) throw new Error(problems.join("\n"));
   console.log("journey ok");
 } catch (e) {

@@ -4,6 +4,8 @@
 //!
 //! These tests need the wasm builds; `cargo xtask test` builds first and then runs them.
 
+pub mod fake_marketo;
+
 use anyhow::{Context, Result, bail};
 use confab_xtask::demo_host::DemoHost;
 use confab_xtask::wrangler::{DevOptions, DevServer, free_port};

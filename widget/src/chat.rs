@@ -1,6 +1,7 @@
 //! `Chat`: the conversation. It runs the dialogue engine from `confab-domain` and interprets
-//! its effects: bot messages (after the configured typing delay), buttons, slot offers, the
-//! email capture and the booking.
+//! its effects: bot messages (after the configured typing delay), buttons, captures (email,
+//! phone, text) with the engine's reasons for refusing an answer, document links, goals
+//! (forwarded as `goal_reached`), slot offers, the email capture and the booking.
 
 use crate::api::Api;
 use crate::email_form::EmailForm;
@@ -9,13 +10,13 @@ use crate::style::CSS;
 use crate::time;
 use crate::transcript::{Line, Speaker, Transcript};
 use confab_domain::api::{BookingRequest, Slot};
-use confab_domain::dialogue::{Effect, Event, Flow, State, step};
+use confab_domain::dialogue::{CaptureKind, Choice, Context, Effect, Event, Flow, State, step};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 
-/// Forwards chat events (`engaged`, `completed`, `meeting_booked`, …) and the `close`
-/// request to the loader.
+/// Forwards chat events (`engaged`, `completed`, `meeting_booked`, `goal_reached`, …) and the
+/// `close` request to the loader.
 #[derive(Clone)]
 pub struct Events(pub js_sys::Function);
 
@@ -30,8 +31,10 @@ impl Events {
 enum Input {
     /// Nothing (the bot is talking).
     Wait,
-    /// Buttons: (label, value).
-    Choices(Vec<(String, String)>),
+    /// Buttons.
+    Choices(Vec<Choice>),
+    /// A typed answer of this kind for a capture card.
+    Capture(CaptureKind),
     /// Slots are being fetched.
     LoadingSlots,
     /// Pick a slot.
@@ -58,6 +61,10 @@ struct Ctx {
     state: StoredValue<State>,
     delay_ms: StoredValue<u32>,
     engaged: StoredValue<bool>,
+    /// Whether the visitor can go back to the previous question or capture.
+    can_back: RwSignal<bool>,
+    /// Documents shown so far: (title, `https://` address).
+    documents: RwSignal<Vec<(String, String)>>,
 }
 
 impl Ctx {
@@ -75,14 +82,18 @@ impl Ctx {
         self.say(Speaker::Bot, text);
     }
 
-    /// Applies `event` to the dialogue and plays the resulting effects in order.
+    /// Applies `event` to the dialogue and plays the resulting effects in order. The widget
+    /// knows no lead attributes yet, so personalisation tokens show their defaults and no
+    /// capture is skipped.
     async fn advance(&self, event: Event) {
         let Some(flow) = self.flow.get_value() else { return };
-        match step(&flow, &self.state.get_value(), &event) {
+        match step(&flow, &self.state.get_value(), &event, &Context::default()) {
             Ok((state, effects)) => {
+                self.can_back.set(state.can_go_back(&flow));
                 self.state.set_value(state);
+                let mut refused = false;
                 for effect in effects {
-                    self.play(effect).await;
+                    refused = self.play(effect, refused).await;
                 }
             }
             Err(e) => {
@@ -92,12 +103,43 @@ impl Ctx {
         }
     }
 
-    async fn play(&self, effect: Effect) {
+    /// Plays one effect; returns whether it refused an answer, so that the capture asked again
+    /// right after does not repeat its prompt.
+    async fn play(&self, effect: Effect, refused: bool) -> bool {
         match effect {
             Effect::Say(text) => self.bot(text).await,
-            Effect::Ask(text, choices) => {
+            Effect::Ask { text, choices } => {
                 self.bot(text).await;
                 self.input.set(Input::Choices(choices));
+            }
+            Effect::Capture { text, kind, .. } => {
+                if !refused {
+                    self.bot(text).await;
+                }
+                self.input.set(Input::Capture(kind));
+            }
+            Effect::Invalid(why) => {
+                self.bot(why).await;
+                return true;
+            }
+            Effect::ShowDocument { title, url } => {
+                self.bot(title.clone()).await;
+                // Only https links are followed; anything else stays text (the validator refuses
+                // it before publishing, this guards flows that were never validated).
+                if url.starts_with("https://") {
+                    self.documents.update(|docs| docs.push((title, url)));
+                }
+            }
+            Effect::ReachGoal { name, score } => {
+                let detail = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&detail, &"name".into(), &JsValue::from_str(&name));
+                let _ = js_sys::Reflect::set(&detail, &"score".into(), &JsValue::from(score));
+                self.events.emit("goal_reached", detail.into());
+            }
+            Effect::SetField { field, .. } => {
+                if field == "email" {
+                    self.events.emit("email_captured", JsValue::NULL);
+                }
             }
             Effect::OfferSlots(_) => self.offer_slots().await,
             Effect::End => {
@@ -105,6 +147,7 @@ impl Ctx {
                 self.events.emit("completed", JsValue::NULL);
             }
         }
+        false
     }
 
     async fn offer_slots(&self) {
@@ -132,17 +175,39 @@ impl Ctx {
         }
     }
 
-    fn choose(&self, label: String, value: String) {
+    fn choose(&self, choice: Choice) {
         self.engage();
-        self.say(Speaker::Visitor, label);
+        self.say(Speaker::Visitor, choice.label);
         self.input.set(Input::Wait);
         let ctx = self.clone();
-        spawn_local(async move { ctx.advance(Event::Choose(value)).await });
+        spawn_local(async move { ctx.advance(Event::Choose(choice.value)).await });
+    }
+
+    /// The visitor's typed answer to a capture; the engine checks it.
+    fn answer(&self, text: String) {
+        self.engage();
+        self.say(Speaker::Visitor, text.clone());
+        self.input.set(Input::Wait);
+        let ctx = self.clone();
+        spawn_local(async move { ctx.advance(Event::Answer(text)).await });
+    }
+
+    fn back(&self) {
+        self.input.set(Input::Wait);
+        let ctx = self.clone();
+        spawn_local(async move { ctx.advance(Event::Back).await });
     }
 
     fn pick(&self, slot: Slot) {
         self.say(Speaker::Visitor, time::slot_label(&slot.start));
         self.input.set(Input::Wait);
+        // An email the visitor already gave in this conversation is not asked for again.
+        let captured =
+            self.flow.get_value().and_then(|flow| self.state.get_value().captured(&flow, "email").map(str::to_owned));
+        if let Some(email) = captured {
+            self.book(slot, email, false);
+            return;
+        }
         let ctx = self.clone();
         spawn_local(async move {
             ctx.bot("Great choice. What's your email address? The invitation goes there.".into()).await;
@@ -150,8 +215,11 @@ impl Ctx {
         });
     }
 
-    fn book(&self, slot: Slot, email: String) {
-        self.say(Speaker::Visitor, email.clone());
+    /// Books `slot` for `email`; `typed` when the visitor just typed it in the email form.
+    fn book(&self, slot: Slot, email: String, typed: bool) {
+        if typed {
+            self.say(Speaker::Visitor, email.clone());
+        }
         self.input.set(Input::Booking);
         let ctx = self.clone();
         spawn_local(async move {
@@ -159,7 +227,9 @@ impl Ctx {
                 BookingRequest { start: slot.start.clone(), email: email.clone(), name: None, visitor_id: None };
             match ctx.api.book(&request).await {
                 Ok(booking) => {
-                    ctx.events.emit("email_captured", JsValue::NULL);
+                    if typed {
+                        ctx.events.emit("email_captured", JsValue::NULL);
+                    }
                     ctx.events.emit("meeting_booked", JsValue::from_str(booking.meeting_id.as_str()));
                     let text =
                         format!("You're booked with {} on {}.", booking.agent.name, time::slot_label(&slot.start));
@@ -218,6 +288,8 @@ pub fn Chat(
         state: StoredValue::new(State::default()),
         delay_ms: StoredValue::new(0),
         engaged: StoredValue::new(false),
+        can_back: RwSignal::new(false),
+        documents: RwSignal::new(Vec::new()),
     };
     let bot_name = RwSignal::new(String::from("Chat"));
     let accent = RwSignal::new(String::from("#4f46e5"));
@@ -233,7 +305,7 @@ pub fn Chat(
                         Some(d) => {
                             ctx.flow.set_value(Some(d.flow));
                             ctx.events.emit("triggered", JsValue::from_str(&d.id));
-                            ctx.advance(Event::Start).await;
+                            ctx.advance(Event::Start { version: d.version }).await;
                         }
                         None => ctx.input.set(Input::Unavailable("There is nobody to chat with right now.".into())),
                     }
@@ -256,17 +328,52 @@ pub fn Chat(
                     <div class="choices" role="group" aria-label="Answers">
                         {choices
                             .into_iter()
-                            .map(|(label, value)| {
+                            .map(|choice| {
                                 let ctx = ctx.clone();
-                                let shown = label.clone();
+                                let shown = choice.label.clone();
                                 view! {
-                                    <button type="button" class="choice" on:click=move |_| ctx.choose(label.clone(), value.clone())>
+                                    <button type="button" class="choice" on:click=move |_| ctx.choose(choice.clone())>
                                         {shown}
                                     </button>
                                 }
                             })
                             .collect_view()}
                     </div>
+                }
+                .into_any()
+            }
+            Input::Capture(kind) => {
+                let ctx = ctx.clone();
+                let value = RwSignal::new(String::new());
+                let field: NodeRef<leptos::html::Input> = NodeRef::new();
+                field.on_load(|input| {
+                    let _ = input.focus();
+                });
+                let (kind, autocomplete, label) = match kind {
+                    CaptureKind::Email => ("email", "email", "Your email"),
+                    CaptureKind::Phone => ("tel", "tel", "Your phone number"),
+                    CaptureKind::Text => ("text", "off", "Your answer"),
+                };
+                let submit = move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    ctx.answer(value.get_untracked());
+                };
+                view! {
+                    <form class="email" on:submit=submit novalidate>
+                        <label for="confab-answer">{label}</label>
+                        <div class="row">
+                            <input
+                                id="confab-answer"
+                                type=kind
+                                autocomplete=autocomplete
+                                maxlength="1000"
+                                node_ref=field
+                                prop:value=move || value.get()
+                                on:input=move |ev| value.set(event_target_value(&ev))
+                            />
+                            <button type="submit">"Send"</button>
+                        </div>
+                    </form>
                 }
                 .into_any()
             }
@@ -277,12 +384,38 @@ pub fn Chat(
             }
             Input::Email(slot) => {
                 let ctx = ctx.clone();
-                view! { <EmailForm on_submit=Callback::new(move |email| ctx.book(slot.clone(), email))/> }.into_any()
+                view! { <EmailForm on_submit=Callback::new(move |email| ctx.book(slot.clone(), email, true))/> }
+                    .into_any()
             }
             Input::Booking => view! { <p class="note" role="status">"Booking your meeting…"</p> }.into_any(),
             Input::Ended => view! { <p class="note">"This conversation has ended."</p> }.into_any(),
             Input::Unavailable(reason) => view! { <p class="note" role="alert">{reason}</p> }.into_any(),
         }
+    };
+    let back_view = {
+        let ctx = ctx.clone();
+        move || {
+            let answering = matches!(ctx.input.get(), Input::Choices(_) | Input::Capture(_) | Input::Slots(_));
+            let ctx = ctx.clone();
+            (answering && ctx.can_back.get()).then(|| {
+                view! { <button type="button" class="more" on:click=move |_| ctx.back()>"Back"</button> }
+            })
+        }
+    };
+    // Links are rendered as text with an href, never as HTML; the address is https only.
+    let documents = ctx.documents;
+    let documents_view = move || {
+        let documents = documents.get();
+        (!documents.is_empty()).then(|| {
+            view! {
+                <nav class="note" aria-label="Documents">
+                    {documents
+                        .into_iter()
+                        .map(|(title, url)| view! { <a href=url target="_blank" rel="noopener">{title}</a>" " })
+                        .collect_view()}
+                </nav>
+            }
+        })
     };
     view! {
         <div class="chat" role="dialog" aria-label=move || format!("Chat with {}", bot_name.get()) style=move || format!("--accent:{}", accent.get())>
@@ -292,7 +425,7 @@ pub fn Chat(
                 <button type="button" class="close" aria-label="Close chat" on:click=close>"×"</button>
             </header>
             <Transcript lines=ctx.lines typing=ctx.typing/>
-            <div class="input">{input_view}</div>
+            <div class="input">{documents_view}{input_view}{back_view}</div>
         </div>
     }
 }

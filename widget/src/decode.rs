@@ -4,8 +4,9 @@
 //! The shapes are those of `confab_domain::api`; the browser journey test exercises them all.
 
 use confab_domain::api::{AgentRef, Booking, Bootstrap, Branding, PublishedDialogue, Slot};
-use confab_domain::dialogue::{Button, Card, Flow};
+use confab_domain::dialogue::{Button, CaptureKind, Card, Flow, Rule};
 use confab_domain::ids::{AgentId, CardId, MeetingId, SiteId};
+use confab_domain::targeting::{Condition, Group, Mode};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -43,10 +44,68 @@ fn card(v: &JsValue) -> Option<Card> {
                 })
                 .collect::<Option<_>>()?,
         },
+        "capture" => Card::Capture {
+            id,
+            text: string(v, "text")?,
+            kind: match string(v, "kind")?.as_str() {
+                "email" => CaptureKind::Email,
+                "phone" => CaptureKind::Phone,
+                "text" => CaptureKind::Text,
+                _ => return None,
+            },
+            field: string(v, "field")?,
+            next: card_id(v, "next"),
+        },
+        "branch" => Card::Branch {
+            id,
+            rules: list(v, "rules")
+                .iter()
+                .map(|r| Some(Rule { when: group(&field(r, "when"))?, next: card_id(r, "next")? }))
+                .collect::<Option<_>>()?,
+            default: card_id(v, "default"),
+        },
         "book_meeting" => {
             Card::BookMeeting { id, duration_minutes: number(v, "duration_minutes")?, next: card_id(v, "next") }
         }
+        "goal" => Card::Goal {
+            id,
+            name: string(v, "name")?,
+            score: u8::try_from(number(v, "score")?).ok()?,
+            next: card_id(v, "next"),
+        },
+        "document" => {
+            Card::Document { id, title: string(v, "title")?, url: string(v, "url")?, next: card_id(v, "next") }
+        }
         "end" => Card::End { id },
+        _ => return None,
+    })
+}
+
+/// A branch rule's conditions; `mode`, `conditions` and `groups` may each be absent.
+fn group(v: &JsValue) -> Option<Group> {
+    Some(Group {
+        mode: if string(v, "mode").as_deref() == Some("any") { Mode::Any } else { Mode::All },
+        conditions: list(v, "conditions").iter().map(condition).collect::<Option<_>>()?,
+        groups: list(v, "groups").iter().map(group).collect::<Option<_>>()?,
+    })
+}
+
+fn condition(v: &JsValue) -> Option<Condition> {
+    let field = string(v, "field")?;
+    let value = || string(v, "value");
+    Some(match string(v, "op")?.as_str() {
+        "equals" => Condition::Equals { field, value: value()? },
+        "not_equals" => Condition::NotEquals { field, value: value()? },
+        "contains" => Condition::Contains { field, value: value()? },
+        "starts_with" => Condition::StartsWith { field, value: value()? },
+        "in_list" => Condition::InList {
+            field,
+            values: list(v, "values").iter().map(JsValue::as_string).collect::<Option<_>>()?,
+        },
+        "is_empty" => Condition::IsEmpty { field },
+        "is_not_empty" => Condition::IsNotEmpty { field },
+        "greater_than" => Condition::GreaterThan { field, value: value()? },
+        "less_than" => Condition::LessThan { field, value: value()? },
         _ => return None,
     })
 }

@@ -1,0 +1,236 @@
+//! [`FakeMarketo`]: the running server (a listener on a free loopback port and a thread per
+//! connection, so concurrent calls are served concurrently and the concurrency limit is real;
+//! stopped on drop) and the hooks tests use to seed, steer and inspect it.
+
+use super::activities::RecordedActivity;
+use super::call_log::{CallRecord, max_in_window};
+use super::config::{FakeMarketoConfig, Fault};
+use super::http::{Incoming, read_request, write_reply};
+use super::router::serve;
+use super::state::Shared;
+use anyhow::{Context, Result, anyhow};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use std::io::BufReader;
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// How long a kept-alive connection may stay idle.
+const IDLE: Duration = Duration::from_secs(30);
+
+/// A fake Marketo REST API on `127.0.0.1`, stopped when dropped.
+#[derive(Debug)]
+pub struct FakeMarketo {
+    shared: Arc<Shared>,
+    port: u16,
+    acceptor: Option<JoinHandle<()>>,
+}
+
+impl FakeMarketo {
+    /// Starts a fake set up by `config` on a free loopback port.
+    pub fn start(config: FakeMarketoConfig) -> Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).context("binding the fake Marketo")?;
+        let port = listener.local_addr()?.port();
+        let shared = Arc::new(Shared::new(config));
+        let inner = shared.clone();
+        let acceptor = std::thread::Builder::new()
+            .name("fake-marketo".to_owned())
+            .spawn(move || accept(&listener, &inner))
+            .context("starting the fake Marketo")?;
+        Ok(FakeMarketo { shared, port, acceptor: Some(acceptor) })
+    }
+
+    /// The REST base URL, `http://127.0.0.1:<port>` (Marketo's `https://<munchkin>.mktorest.com`).
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The identity URL (`<url>/identity`); tokens come from `<identity url>/oauth/token`.
+    pub fn identity_url(&self) -> String {
+        format!("{}/identity", self.url())
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The client id the identity endpoint accepts.
+    pub fn client_id(&self) -> String {
+        self.shared.world().config.client_id.clone()
+    }
+
+    /// The client secret the identity endpoint accepts.
+    pub fn client_secret(&self) -> String {
+        self.shared.world().config.client_secret.clone()
+    }
+
+    /// Seeds a lead and returns its id. `fields` is a JSON object of lead fields (standard or
+    /// declared custom ones), with optional `id`, `cookies` (a whole `_mkto_trk` value, a bare
+    /// `_mch-…` token, or a list of them), `createdAt` and `updatedAt` (ISO-8601; the fake's
+    /// now by default).
+    pub fn insert_lead(&self, fields: Value) -> Result<i64> {
+        let mut world = self.shared.world();
+        let now = world.clock.now();
+        world.leads.insert(&fields, now).map_err(|e| anyhow!("insert_lead: {e}"))
+    }
+
+    /// The lead `id` with every field, as the fake holds it.
+    pub fn lead(&self, id: i64) -> Option<Value> {
+        self.shared.world().leads.render_all(id)
+    }
+
+    /// Every lead with every field, in id order.
+    pub fn leads(&self) -> Vec<Value> {
+        let world = self.shared.world();
+        world.leads.iter().filter_map(|l| world.leads.render_all(l.id)).collect()
+    }
+
+    /// The custom activities received, in order.
+    pub fn activities(&self) -> Vec<RecordedActivity> {
+        self.shared.world().activities.recorded.clone()
+    }
+
+    /// Every request received so far, in order of completion.
+    pub fn calls(&self) -> Vec<CallRecord> {
+        self.shared.world().calls.clone()
+    }
+
+    /// Forgets the calls received so far.
+    pub fn clear_calls(&self) {
+        self.shared.world().calls.clear();
+    }
+
+    /// The most API calls (identity calls excluded) that arrived within any sliding `window`
+    /// of the fake's clock, from the call log.
+    pub fn max_calls_in(&self, window: Duration) -> usize {
+        max_in_window(&self.shared.world().calls, window)
+    }
+
+    /// The most API calls that were ever in flight at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.world().limits.max_in_flight()
+    }
+
+    /// The fake's current time.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.shared.world().clock.now()
+    }
+
+    /// Moves the fake's clock forward: tokens expire, rate windows slide and quotas reset
+    /// without the test sleeping.
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared.world().clock.advance(by);
+    }
+
+    /// Makes every token issued so far expire now; the next identity call issues a new one.
+    pub fn expire_tokens(&self) {
+        let mut world = self.shared.world();
+        let now = world.clock.now();
+        world.tokens.expire_all(now);
+    }
+
+    /// How many distinct access tokens the identity endpoint has issued.
+    pub fn tokens_issued(&self) -> usize {
+        self.shared.world().tokens.issued()
+    }
+
+    /// Sets the artificial delay every admitted API call spends in flight.
+    pub fn set_delay(&self, delay: Duration) {
+        self.shared.world().delay = delay;
+    }
+
+    /// The next `times` API calls (REST and bulk) answer `fault` instead of being served.
+    pub fn inject(&self, fault: Fault, times: usize) {
+        self.shared.world().faults.add(false, fault, times);
+    }
+
+    /// The next `times` identity calls answer `fault` instead of issuing a token.
+    pub fn inject_identity(&self, fault: Fault, times: usize) {
+        self.shared.world().faults.add(true, fault, times);
+    }
+
+    /// Moves the export queue one step: processing jobs complete, then queued jobs start, oldest
+    /// first, up to the running limit.
+    pub fn advance_exports(&self) {
+        let mut world = self.shared.world();
+        let now = world.clock.now();
+        let rules = world.export_rules();
+        let world = &mut *world;
+        world.exports.advance(&world.leads, rules, now);
+    }
+
+    /// Moves the export queue until no job is queued or processing.
+    pub fn finish_exports(&self) {
+        let mut world = self.shared.world();
+        let now = world.clock.now();
+        let rules = world.export_rules();
+        let world = &mut *world;
+        // Each step completes at least one job while any is busy and the running limit is not zero.
+        for _ in 0..=2 * world.config.max_queued_exports.max(1) {
+            if !world.exports.busy() {
+                break;
+            }
+            world.exports.advance(&world.leads, rules, now);
+        }
+    }
+
+    /// The status of export job `id` (`Created`, `Queued`, `Processing`, `Completed`,
+    /// `Cancelled`), if it exists.
+    pub fn export_status(&self, id: &str) -> Option<&'static str> {
+        self.shared.world().exports.status_of(id)
+    }
+}
+
+/// Hands each connection to a thread of its own until the fake stops.
+fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
+    for stream in listener.incoming() {
+        if shared.stopped() {
+            break;
+        }
+        match stream {
+            Ok(stream) => {
+                let shared = shared.clone();
+                // If no thread can be had, the connection is dropped and the client sees it close.
+                let _ = std::thread::Builder::new()
+                    .name("fake-marketo-connection".to_owned())
+                    .spawn(move || connection(stream, &shared));
+            }
+            // Out of file descriptors, for instance: give the other threads a moment.
+            Err(_) => std::thread::sleep(Duration::from_millis(10)),
+        }
+    }
+}
+
+/// Serves the requests of one connection, one after the other, while the client keeps it open.
+fn connection(stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_read_timeout(Some(IDLE));
+    let _ = stream.set_nodelay(true);
+    let Some(key) = shared.track(&stream) else { return };
+    if let Ok(mut writer) = stream.try_clone() {
+        let mut reader = BufReader::new(stream);
+        while let Ok(Some(Incoming { call, refused, keep_alive })) = read_request(&mut reader) {
+            let keep_alive = keep_alive && refused.is_none();
+            let reply = serve(&call, refused, shared);
+            let keep_alive = keep_alive && !shared.stopped();
+            if write_reply(&mut writer, &reply, keep_alive).is_err() || !keep_alive {
+                break;
+            }
+        }
+    }
+    shared.untrack(key);
+}
+
+impl Drop for FakeMarketo {
+    fn drop(&mut self) {
+        self.shared.stop();
+        self.shared.close_connections();
+        // The acceptor blocks in accept(): a connection of our own wakes it to see the stop.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(acceptor) = self.acceptor.take() {
+            let _ = acceptor.join();
+        }
+    }
+}
