@@ -16,7 +16,11 @@ pub const CSS: &str = "\
 @keyframes b{50%{opacity:.3}}\
 @media (prefers-reduced-motion:reduce){.typing span{animation:none}}\
 .input{padding:12px 16px;border-top:1px solid #e5e7eb}\
-.choices,.slots{display:flex;flex-wrap:wrap;gap:8px}\
+.choices{display:flex;flex-wrap:wrap;gap:8px}\
+.slots{max-height:45vh;overflow-y:auto}\
+.day{margin:4px 0;font-size:13px;font-weight:600;color:#374151}\
+.times{display:grid;grid-template-columns:repeat(3,1fr);gap:6px;margin-block-end:8px}\
+.more{margin-block-start:4px}\
 .choice,.slot,.more,.email button{font:inherit;padding:8px 12px;border-radius:10px;border:1px solid var(--accent);background:#fff;color:var(--accent);cursor:pointer}\
 .choice:hover,.slot:hover,.email button{background:var(--accent);color:#fff}\
 button:focus-visible,input:focus-visible{outline:3px solid #a5b4fc;outline-offset:1px}\
