@@ -120,6 +120,15 @@ pub struct Booking {
     pub start: String,
     /// End, RFC 3339 (UTC).
     pub end: String,
+    /// `GET` it for the `.ics` invitation (signed; no account needed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_url: Option<String>,
+    /// `POST` it to cancel (signed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    /// `POST` `{"start"}` to it to move the meeting (signed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reschedule_url: Option<String>,
 }
 
 /// `POST /api/admin/v1/session` request body.

@@ -306,6 +306,9 @@ impl RoutingPool {
             agent: decision.agent,
             start: slot.start.to_rfc3339(),
             end: slot.end.to_rfc3339(),
+            invite_url: None,
+            cancel_url: None,
+            reschedule_url: None,
         })
         .map(|r| r.with_status(201))
     }
@@ -372,6 +375,9 @@ impl RoutingPool {
                 agent: AgentRef { id: choice.agent.clone(), name: name.clone() },
                 start: slot.start.to_rfc3339(),
                 end: slot.end.to_rfc3339(),
+                invite_url: None,
+                cancel_url: None,
+                reschedule_url: None,
             };
             let response = serde_json::to_string(&booking).map_err(|e| worker::Error::RustError(e.to_string()))?;
             sql.exec(

@@ -25,7 +25,12 @@ try {
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console error: ${m.text()} (${m.location().url})`); });
   const bookingPosts = [];
-  page.on("request", (r) => { if (r.method() === "POST" && r.url().includes("/bookings")) bookingPosts.push(r.postData()); });
+  page.on("request", (r) => {
+    if (r.method() === "POST" && r.url().includes("/bookings")) {
+      if (!r.headers()["idempotency-key"]) problems.push("a booking was sent without an Idempotency-Key");
+      bookingPosts.push(r.postData());
+    }
+  });
   const fetched = [];
   page.on("request", (r) => fetched.push(r.url()));
 
@@ -63,6 +68,14 @@ try {
   await confirmation.waitFor();
   console.log(`confirmation: ${await confirmation.textContent()}`);
   await page.getByText("This conversation has ended.").waitFor();
+  const invite = page.getByRole("link", { name: "Add to your calendar (.ics)" });
+  const href = await invite.getAttribute("href");
+  if (!href.startsWith(`${EDGE_URL}/api/v1/invites/demo/`)) throw new Error(`unexpected invitation link ${href}`);
+  const ics = await context.request.get(href);
+  const body = (await ics.text()).replace(/\r\n /g, "");
+  if (!ics.ok() || !body.includes("METHOD:REQUEST") || !body.includes("mailto:ada@example.com")) {
+    throw new Error(`the invitation is not right: ${ics.status()} ${body.slice(0, 200)}`);
+  }
   await shot(page, "booking-confirmed");
   if (bookingPosts.length !== 1) throw new Error(`expected one booking request, saw ${bookingPosts.length}`);
 

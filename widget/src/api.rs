@@ -30,6 +30,8 @@ impl ApiError {
 /// The edge's widget API for one site.
 #[derive(Debug, Clone)]
 pub struct Api {
+    /// `https://<edge>`.
+    base: String,
     /// `https://<edge>/api/v1/sites/<site>`.
     prefix: String,
 }
@@ -37,7 +39,12 @@ pub struct Api {
 impl Api {
     /// The API of `site` on the edge at `base`.
     pub fn new(base: &str, site: &str) -> Self {
-        Api { prefix: format!("{base}/api/v1/sites/{}", encode(site)) }
+        Api { base: base.to_owned(), prefix: format!("{base}/api/v1/sites/{}", encode(site)) }
+    }
+
+    /// Whether `url` points at this edge (links the edge hands out, such as the invitation).
+    pub fn is_own(&self, url: &str) -> bool {
+        url.strip_prefix(&self.base).is_some_and(|rest| rest.starts_with('/'))
     }
 
     /// Branding and the dialogue to show on this page (the edge targets by URL and referrer).
@@ -48,12 +55,12 @@ impl Api {
             js_sys::Reflect::get(&location, &field.into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
         };
         let path = format!("/bootstrap?url={}&referrer={}", encode(&page("location")), encode(&page("document")));
-        self.call("GET", &path, None, decode::bootstrap).await
+        self.call("GET", &path, None, decode::bootstrap, None).await
     }
 
     /// Free slots from now, in the visitor's zone.
     pub async fn slots(&self, days: u32, tz: &str) -> Result<Vec<Slot>, ApiError> {
-        self.call("GET", &format!("/slots?days={days}&tz={}", encode(tz)), None, decode::slots).await
+        self.call("GET", &format!("/slots?days={days}&tz={}", encode(tz)), None, decode::slots, None).await
     }
 
     /// Books `start` for `email`.
@@ -64,7 +71,14 @@ impl Api {
             ("name", request.name.as_deref()),
             ("visitor_id", request.visitor_id.as_deref()),
         ]);
-        self.call("POST", "/bookings", Some(body), decode::booking).await
+        // One key per attempt: if the network drops the answer, the retry gets the same meeting.
+        let key = random_key();
+        match self.call("POST", "/bookings", Some(body.clone()), decode::booking, key.as_deref()).await {
+            Err(e) if e.status == 0 && key.is_some() => {
+                self.call("POST", "/bookings", Some(body), decode::booking, key.as_deref()).await
+            }
+            other => other,
+        }
     }
 
     async fn call<T>(
@@ -73,6 +87,7 @@ impl Api {
         path: &str,
         body: Option<JsValue>,
         read: fn(&JsValue) -> Option<T>,
+        idempotency_key: Option<&str>,
     ) -> Result<T, ApiError> {
         let init = RequestInit::new();
         init.set_method(method);
@@ -82,6 +97,9 @@ impl Api {
             init.set_body(&json);
             let headers = web_sys::Headers::new().map_err(|_| ApiError::network())?;
             headers.set("Content-Type", "application/json").map_err(|_| ApiError::network())?;
+            if let Some(key) = idempotency_key {
+                headers.set("Idempotency-Key", key).map_err(|_| ApiError::network())?;
+            }
             init.set_headers(&headers);
         }
         let request = Request::new_with_str_and_init(&format!("{}{path}", self.prefix), &init)
@@ -106,6 +124,13 @@ impl Api {
         };
         Err(ApiError { status, code, message })
     }
+}
+
+/// A fresh random key from `crypto.randomUUID()`, if the browser has it.
+fn random_key() -> Option<String> {
+    let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).ok()?;
+    let uuid: js_sys::Function = js_sys::Reflect::get(&crypto, &"randomUUID".into()).ok()?.dyn_into().ok()?;
+    uuid.call0(&crypto).ok()?.as_string()
 }
 
 fn encode(s: &str) -> String {

@@ -63,7 +63,7 @@ struct Ctx {
     engaged: StoredValue<bool>,
     /// Whether the visitor can go back to the previous question or capture.
     can_back: RwSignal<bool>,
-    /// Documents shown so far: (title, `https://` address).
+    /// Documents shown so far: (title, `https://` address, or a link of this edge).
     documents: RwSignal<Vec<(String, String)>>,
 }
 
@@ -210,7 +210,7 @@ impl Ctx {
         }
         let ctx = self.clone();
         spawn_local(async move {
-            ctx.bot("Great choice. What's your email address? The invitation goes there.".into()).await;
+            ctx.bot("Great choice. What's your email address, so your agent can reach you?".into()).await;
             ctx.input.set(Input::Email(slot));
         });
     }
@@ -234,6 +234,10 @@ impl Ctx {
                     let text =
                         format!("You're booked with {} on {}.", booking.agent.name, time::slot_label(&slot.start));
                     ctx.bot(text).await;
+                    // The invitation link comes from this edge; any other address is not followed.
+                    if let Some(url) = booking.invite_url.filter(|u| ctx.api.is_own(u)) {
+                        ctx.documents.update(|docs| docs.push(("Add to your calendar (.ics)".into(), url)));
+                    }
                     ctx.advance(Event::Booked).await;
                 }
                 Err(e) if e.code == "slot_taken" || e.code == "not_a_slot" => {

@@ -149,6 +149,9 @@ pub fn booking(v: &JsValue) -> Option<Booking> {
         agent: AgentRef { id: AgentId(string(&agent, "id")?), name: string(&agent, "name")? },
         start: string(v, "start")?,
         end: string(v, "end")?,
+        invite_url: string(v, "invite_url"),
+        cancel_url: string(v, "cancel_url"),
+        reschedule_url: string(v, "reschedule_url"),
     })
 }
 

@@ -88,30 +88,13 @@ pub async fn create_booking(
             })
             .collect(),
     };
-    let booking = routing_pool::book(env, &command).await?;
+    let mut booking = routing_pool::book(env, &command).await?;
     let origin = req.url()?.origin().ascii_serialization();
-    let invite_url =
-        invites::invite_path(&config.link_secret, site, booking.meeting_id.as_str()).map(|p| format!("{origin}{p}"));
-    let manage = meeting_changes::manage_paths(&config.link_secret, site, booking.meeting_id.as_str());
-    let (cancel_url, reschedule_url) = match manage {
-        Some((cancel, reschedule)) => (Some(format!("{origin}{cancel}")), Some(format!("{origin}{reschedule}"))),
-        None => (None, None),
-    };
-    http::json(201, &BookingResponse { booking, invite_url, cancel_url, reschedule_url })
-}
-
-/// The booking as the widget receives it: the meeting and a signed link to its invitation.
-#[derive(serde::Serialize)]
-struct BookingResponse {
-    #[serde(flatten)]
-    booking: confab_domain::api::Booking,
-    /// `GET` it for the `.ics`; absent when the site has no link key.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    invite_url: Option<String>,
-    /// `POST` it to cancel; signed like the invitation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cancel_url: Option<String>,
-    /// `POST` `{"start"}` to it to move the meeting; signed like the invitation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reschedule_url: Option<String>,
+    let id = booking.meeting_id.to_string();
+    booking.invite_url = invites::invite_path(&config.link_secret, site, &id).map(|p| format!("{origin}{p}"));
+    if let Some((cancel, reschedule)) = meeting_changes::manage_paths(&config.link_secret, site, &id) {
+        booking.cancel_url = Some(format!("{origin}{cancel}"));
+        booking.reschedule_url = Some(format!("{origin}{reschedule}"));
+    }
+    http::json(201, &booking)
 }
