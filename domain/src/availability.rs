@@ -296,15 +296,7 @@ pub fn pool_slots(
     now: DateTime<Utc>,
     rules: &SlotRules,
 ) -> Vec<Interval> {
-    let mut out: Vec<Interval> = agents
-        .iter()
-        .flat_map(|a| {
-            a.hours.slots(from, until, rules.duration_minutes).into_iter().filter(|s| a.is_free(s, now, rules))
-        })
-        .collect();
-    out.sort();
-    out.dedup();
-    out
+    free_slots(agents, |a| a.hours, |a, s| a.is_free(s, now, rules), from, until, rules.duration_minutes)
 }
 
 /// An agent's own booking rules, as stored. Every field may be left out: the defaults keep
@@ -426,11 +418,22 @@ pub fn pool_slots_with_rules(
     now: DateTime<Utc>,
     rules: &SlotRules,
 ) -> Vec<Interval> {
+    free_slots(agents, |a| a.hours, |a, s| a.is_free(s, now, rules), from, until, rules.duration_minutes)
+}
+
+/// Every slot of `minutes` in `[from, until)` that at least one agent offers and is free for,
+/// sorted, without duplicates: the one body behind [`pool_slots`] and [`pool_slots_with_rules`].
+fn free_slots<A>(
+    agents: &[A],
+    hours: impl Fn(&A) -> &WorkingHours,
+    is_free: impl Fn(&A, &Interval) -> bool,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    minutes: u32,
+) -> Vec<Interval> {
     let mut out: Vec<Interval> = agents
         .iter()
-        .flat_map(|a| {
-            a.hours.slots(from, until, rules.duration_minutes).into_iter().filter(|s| a.is_free(s, now, rules))
-        })
+        .flat_map(|a| hours(a).slots(from, until, minutes).into_iter().filter(|s| is_free(a, s)).collect::<Vec<_>>())
         .collect();
     out.sort();
     out.dedup();

@@ -54,11 +54,10 @@ pub async fn create_booking(
     }
     let rules = SlotRules::default();
     let slot = Interval::starting_at(start, rules.duration_minutes);
-    if !rules.allows(start, clock::now()) {
-        return Err(ApiError::bad_request(
-            "not_a_slot",
-            "That time can no longer be booked. Please pick one of the times offered.",
-        ));
+    // One reading of the clock for the whole request: the check here and the pool's decision.
+    let now = clock::now();
+    if !rules.allows(start, now) {
+        return Err(no_longer_bookable());
     }
     let agents = store::agents(db, site).await?;
     if !agents.iter().any(|a| a.hours.offers(start, rules.duration_minutes)) {
@@ -75,7 +74,7 @@ pub async fn create_booking(
         name: name.map(str::to_owned),
         visitor_id: visitor_id.map(str::to_owned),
         idempotency_key,
-        now_ms: clock::now().timestamp_millis(),
+        now_ms: now.timestamp_millis(),
         rules,
         agents: agents
             .into_iter()
@@ -97,4 +96,9 @@ pub async fn create_booking(
         booking.reschedule_url = Some(format!("{origin}{reschedule}"));
     }
     http::json(201, &booking)
+}
+
+/// The answer for a time that notice or horizon no longer allow (bookings and reschedules).
+pub fn no_longer_bookable() -> ApiError {
+    ApiError::bad_request("not_a_slot", "That time can no longer be booked. Please pick one of the times offered.")
 }

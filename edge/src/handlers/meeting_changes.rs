@@ -134,10 +134,7 @@ async fn change_meeting(
         (Change::Reschedule, Some(start)) => {
             let rules = SlotRules::default();
             if !rules.allows(start, now) {
-                return Err(ApiError::bad_request(
-                    "not_a_slot",
-                    "That time can no longer be booked. Please pick one of the times offered.",
-                ));
+                return Err(super::bookings::no_longer_bookable());
             }
             let agent = store::agents(db, &state.site_id)
                 .await?
