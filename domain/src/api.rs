@@ -67,6 +67,37 @@ pub struct Bootstrap {
     pub branding: Branding,
     /// The dialogue to show this visitor, if any.
     pub dialogue: Option<PublishedDialogue>,
+    /// Who the visitor is, as far as the edge knows within its time budget.
+    #[serde(default)]
+    pub visitor: Visitor,
+}
+
+/// What the edge knows about the visitor (`GET …/identity`, and part of the bootstrap).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visitor {
+    /// Whether the visitor is a known lead.
+    pub known: bool,
+    /// The lead's fields by Marketo REST name (`firstName`, `email`, …), as text; empty for
+    /// an anonymous visitor.
+    #[serde(default)]
+    pub attributes: std::collections::BTreeMap<String, String>,
+    /// Whether Marketo is still being asked about the visitor's cookie: ask
+    /// `GET …/identity` again shortly to upgrade an anonymous start.
+    #[serde(default)]
+    pub pending: bool,
+}
+
+/// `POST /api/v1/sites/{site}/identify`: the visitor typed their email (and maybe more).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentifyRequest {
+    /// The email as typed.
+    pub email: String,
+    /// The host page's Munchkin cookie (`_mkto_trk`), if any.
+    #[serde(default)]
+    pub mkto: Option<String>,
+    /// Other captured fields by lead field name.
+    #[serde(default)]
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 /// One bookable slot.

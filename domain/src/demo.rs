@@ -43,6 +43,13 @@ pub const LEADS: [(&str, &str, &str, &str); 3] = [
     ("alan@example.net", "Alan", "Turing", "Bletchley Labs"),
 ];
 
+/// The Munchkin cookie (`_mkto_trk`) the demo knows for the first demo lead, Ada: a visitor
+/// whose browser carries it is greeted by name without any Marketo.
+pub const KNOWN_COOKIE: &str = "id:123-ABC-456&token:_mch-127.0.0.1-1700000000000-12345";
+
+/// The token part of [`KNOWN_COOKIE`], as the cookie map stores it.
+pub const KNOWN_COOKIE_TOKEN: &str = "_mch-127.0.0.1-1700000000000-12345";
+
 /// The published demo dialogue: a greeting, a question, a booking.
 pub fn flow() -> Flow {
     Flow {

@@ -12,6 +12,8 @@ pub mod dialogue;
 pub mod email;
 pub mod ics;
 pub mod ids;
+#[cfg(feature = "marketo")]
+pub mod marketo;
 pub mod meeting;
 pub mod routing;
 pub mod targeting;

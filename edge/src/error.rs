@@ -46,6 +46,9 @@ pub enum ApiError {
     /// The body is larger than allowed (413).
     #[error("The request is too large.")]
     TooLarge,
+    /// An outside service (Marketo) cannot answer now; the message says what to expect (503).
+    #[error("{0}")]
+    Unavailable(String),
     /// Something failed inside; details are in the log only (500).
     #[error("Something went wrong on our side. Please try again.")]
     Internal(String),
@@ -67,6 +70,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => 405,
             ApiError::SlotTaken | ApiError::Conflict { .. } => 409,
             ApiError::TooLarge => 413,
+            ApiError::Unavailable(_) => 503,
             ApiError::Internal(_) => 500,
         }
     }
@@ -84,6 +88,7 @@ impl ApiError {
             ApiError::SlotTaken => "slot_taken",
             ApiError::Conflict { code, .. } => code,
             ApiError::TooLarge => "too_large",
+            ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
         }
     }

@@ -2,6 +2,8 @@
 //! store, and returns a response or an [`crate::error::ApiError`].
 
 pub mod bookings;
+pub mod identity;
+pub mod integrations;
 pub mod invites;
 pub mod meeting_changes;
 pub mod meetings;

@@ -12,14 +12,17 @@ mod crypto;
 mod error;
 mod handlers;
 mod http;
+mod marketo;
+mod marketo_gateway;
 mod router;
 mod routing_pool;
 mod store;
 
+pub use marketo_gateway::MarketoGateway;
 pub use routing_pool::RoutingPool;
 
 /// The Worker's entry point.
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    Ok(router::handle(req, env).await)
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    Ok(router::handle(req, env, ctx).await)
 }

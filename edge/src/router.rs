@@ -2,12 +2,14 @@
 //! (origin check and CORS for the widget API, session and same-origin check for the admin API).
 
 use crate::error::{ApiError, ApiResult};
-use crate::handlers::{bookings, invites, meeting_changes, meetings, routing, session, site, slots};
+use crate::handlers::{
+    bookings, identity, integrations, invites, meeting_changes, meetings, routing, session, site, slots,
+};
 use crate::{auth, http, store};
-use worker::{Env, Headers, Method, Request, Response};
+use worker::{Context, Env, Headers, Method, Request, Response};
 
 /// Answers one request; never fails: errors become the JSON envelope.
-pub async fn handle(mut req: Request, env: Env) -> Response {
+pub async fn handle(mut req: Request, env: Env, ctx: Context) -> Response {
     let path = req.path();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let result = match segments.as_slice() {
@@ -21,13 +23,13 @@ pub async fn handle(mut req: Request, env: Env) -> Response {
         },
         ["api", "v1", "visitor-meetings", site, meeting, action] => match req.method() {
             Method::Post => match store::db(&env) {
-                Ok(db) => meeting_changes::visitor_change(&mut req, &env, &db, site, meeting, action).await,
+                Ok(db) => meeting_changes::visitor_change(&mut req, &env, &ctx, &db, site, meeting, action).await,
                 Err(e) => Err(e),
             },
             _ => Err(ApiError::MethodNotAllowed),
         },
-        ["api", "v1", "sites", site, rest @ ..] => return widget_api(&mut req, &env, site, rest).await,
-        ["api", "admin", "v1", rest @ ..] => admin_api(&mut req, &env, rest).await,
+        ["api", "v1", "sites", site, rest @ ..] => return widget_api(&mut req, &env, &ctx, site, rest).await,
+        ["api", "admin", "v1", rest @ ..] => admin_api(&mut req, &env, &ctx, rest).await,
         _ => Err(ApiError::NotFound("No such page.")),
     };
     render(result)
@@ -50,7 +52,7 @@ fn render(result: ApiResult<Response>) -> Response {
 }
 
 /// `/api/v1/sites/{site}/…`: answers only origins on the site's allowed list, with CORS.
-async fn widget_api(req: &mut Request, env: &Env, site_id: &str, rest: &[&str]) -> Response {
+async fn widget_api(req: &mut Request, env: &Env, ctx: &Context, site_id: &str, rest: &[&str]) -> Response {
     let checked = async {
         if !confab_domain::ids::is_valid_slug(site_id) {
             return Err(ApiError::NotFound("Unknown site."));
@@ -68,10 +70,12 @@ async fn widget_api(req: &mut Request, env: &Env, site_id: &str, rest: &[&str]) 
     };
     let result = match (req.method(), rest) {
         (Method::Options, _) => preflight(),
-        (Method::Get, ["bootstrap"]) => site::get_bootstrap(req, &db, site_id, site).await,
+        (Method::Get, ["bootstrap"]) => site::get_bootstrap(req, env, ctx, &db, site_id, site).await,
+        (Method::Get, ["identity"]) => identity::get_identity(req, env, ctx, &db).await,
+        (Method::Post, ["identify"]) => identity::identify(req, env, ctx, &db).await,
         (Method::Get, ["slots"]) => slots::get_slots(req, &db, site_id).await,
-        (Method::Post, ["bookings"]) => bookings::create_booking(req, env, &db, site_id, &site).await,
-        (_, ["bootstrap" | "slots" | "bookings"]) => Err(ApiError::MethodNotAllowed),
+        (Method::Post, ["bookings"]) => bookings::create_booking(req, env, ctx, &db, site_id, &site).await,
+        (_, ["bootstrap" | "slots" | "bookings" | "identity" | "identify"]) => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound("No such endpoint.")),
     };
     with_cors(render(result), &origin)
@@ -93,7 +97,7 @@ fn with_cors(resp: Response, origin: &str) -> Response {
 }
 
 /// `/api/admin/v1/…`: every route but sign-in needs a session; writes must be same-origin.
-async fn admin_api(req: &mut Request, env: &Env, rest: &[&str]) -> ApiResult<Response> {
+async fn admin_api(req: &mut Request, env: &Env, ctx: &Context, rest: &[&str]) -> ApiResult<Response> {
     auth::check_same_origin(req)?;
     let db = store::db(env)?;
     match (req.method(), rest) {
@@ -110,7 +114,7 @@ async fn admin_api(req: &mut Request, env: &Env, rest: &[&str]) -> ApiResult<Res
         }
         (Method::Patch, ["meetings", id]) => {
             let admin = auth::require_admin(req, &db).await?;
-            meeting_changes::admin_change(req, env, &db, &admin, id).await
+            meeting_changes::admin_change(req, env, ctx, &db, &admin, id).await
         }
         (Method::Get, ["meetings", id, "history"]) => {
             auth::require_admin(req, &db).await?;
@@ -120,9 +124,34 @@ async fn admin_api(req: &mut Request, env: &Env, rest: &[&str]) -> ApiResult<Res
             auth::require_admin(req, &db).await?;
             routing::get_routing(req, env, &db).await
         }
-        (_, ["session" | "meetings" | "meetings.csv" | "routing"] | ["meetings", _] | ["meetings", _, "history"]) => {
-            Err(ApiError::MethodNotAllowed)
+        (Method::Get, ["marketo"]) => {
+            auth::require_admin(req, &db).await?;
+            integrations::marketo_status(env).await
         }
+        (Method::Get, ["marketo", "fields"]) => {
+            auth::require_admin(req, &db).await?;
+            integrations::marketo_fields(env).await
+        }
+        (Method::Post, ["marketo", "sync"]) => {
+            auth::require_admin(req, &db).await?;
+            integrations::start_sync(req, env, &db).await
+        }
+        (Method::Get, ["settings", "blocked-domains"]) => {
+            auth::require_admin(req, &db).await?;
+            integrations::get_blocked_domains(&db).await
+        }
+        (Method::Put, ["settings", "blocked-domains"]) => {
+            auth::require_admin(req, &db).await?;
+            integrations::put_blocked_domains(req, &db).await
+        }
+        (
+            _,
+            ["session" | "meetings" | "meetings.csv" | "routing" | "marketo"]
+            | ["meetings", _]
+            | ["meetings", _, "history"]
+            | ["marketo", "fields" | "sync"]
+            | ["settings", "blocked-domains"],
+        ) => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound("No such endpoint.")),
     }
 }

@@ -12,6 +12,9 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, Env};
 
+pub mod leads;
+pub mod outbox;
+
 /// The D1 binding name, as declared in `wrangler.toml`.
 const BINDING: &str = "DB";
 

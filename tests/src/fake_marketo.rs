@@ -4,6 +4,12 @@
 //! limits, leads, custom activities, bulk lead extract), with hooks for tests: seeding leads,
 //! a controllable clock, an artificial delay, fault injection and a log of every call.
 //!
+//! For load and sync tests it can hold millions of synthetic leads
+//! ([`FakeMarketoConfig::synthetic_leads`]) computed from their id and never stored; export
+//! files are generated row by row as they are sent (with `Range` resume), and can carry
+//! malformed rows on purpose ([`FakeMarketoConfig::corrupt_rows`],
+//! [`FakeMarketo::export_expectation`]). The `fake-marketo` binary runs one on its own.
+//!
 //! ```no_run
 //! use confab_e2e::fake_marketo::{FakeMarketo, FakeMarketoConfig, Fault};
 //! # fn main() -> anyhow::Result<()> {
@@ -20,7 +26,8 @@
 //! `/rest/v1/lead/{id}.json`, `/rest/v1/leads/{id}/associate.json`,
 //! `/rest/v1/leads/describe.json`, `/rest/v1/activities/external.json`;
 //! `/bulk/v1/leads/export/create.json`, `/bulk/v1/leads/export.json`, and
-//! `/bulk/v1/leads/export/{exportId}/{enqueue,status,file,cancel}.json`.
+//! `/bulk/v1/leads/export/{exportId}/{enqueue,status,file,cancel}.json`; when enabled, the
+//! control endpoints under `/__fake/` ([`FakeMarketoConfig::control_endpoints`]).
 
 mod activities;
 mod auth;
@@ -28,8 +35,10 @@ mod bulk;
 mod call_log;
 mod clock;
 mod config;
+mod control;
 mod cookie;
 mod envelope;
+mod export_file;
 mod http;
 mod ids;
 mod leads;
@@ -37,8 +46,11 @@ mod limits;
 mod router;
 mod server;
 mod state;
+mod synthetic;
 
 pub use activities::RecordedActivity;
 pub use call_log::CallRecord;
 pub use config::{ExportProgress, FakeMarketoConfig, Fault};
+pub use export_file::ExportExpectation;
 pub use server::FakeMarketo;
+pub use synthetic::SYNTHETIC_FIELDS;

@@ -28,6 +28,7 @@ pub struct TestApp {
     /// The demo host page, when started with [`TestApp::with_demo_host`].
     pub demo: Option<DemoHost>,
     port: u16,
+    vars: Vec<(String, String)>,
 }
 
 /// A response: status and parsed JSON body (`Value::Null` when empty or not JSON).
@@ -75,7 +76,24 @@ impl TestApp {
         Self::launch(name, false, Some(sql))
     }
 
+    /// Like [`TestApp::start`], connected to `marketo` (a fake Marketo on loopback), with
+    /// extra Worker variables such as `("MARKETO_BACKOFF_MS", "50")` to compress time.
+    pub fn with_marketo(name: &str, marketo: &fake_marketo::FakeMarketo, tuning: &[(&str, &str)]) -> Result<Self> {
+        let mut vars = vec![
+            ("MARKETO_ENDPOINT".to_owned(), marketo.url()),
+            ("MARKETO_IDENTITY".to_owned(), marketo.identity_url()),
+            ("MARKETO_CLIENT_ID".to_owned(), marketo.client_id()),
+            ("MARKETO_CLIENT_SECRET".to_owned(), marketo.client_secret()),
+        ];
+        vars.extend(tuning.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        Self::launch_with(name, false, None, vars)
+    }
+
     fn launch(name: &str, demo: bool, sql: Option<&str>) -> Result<Self> {
+        Self::launch_with(name, demo, sql, Vec::new())
+    }
+
+    fn launch_with(name: &str, demo: bool, sql: Option<&str>, vars: Vec<(String, String)>) -> Result<Self> {
         ensure_built()?;
         let dir = project::target().join("e2e").join(name);
         let _ = std::fs::remove_dir_all(&dir);
@@ -93,7 +111,7 @@ impl TestApp {
             confab_xtask::wrangler::execute(&persist, &file)?;
         }
         let mut app =
-            TestApp { server: None, persist, log: dir.join("wrangler.log"), admin_password, demo: host, port };
+            TestApp { server: None, persist, log: dir.join("wrangler.log"), admin_password, demo: host, port, vars };
         app.boot()?;
         Ok(app)
     }
@@ -108,6 +126,7 @@ impl TestApp {
                 log: Some(&self.log),
                 build: false,
                 own_group: true,
+                vars: &self.vars,
             });
             match started {
                 Ok(server) => {
@@ -160,6 +179,15 @@ impl TestApp {
         if let Some(o) = origin {
             req = req.set("Origin", o);
         }
+        if let Some(c) = cookie {
+            req = req.set("Cookie", c);
+        }
+        reply(req.send_string(body))
+    }
+
+    /// `PUT path` with a raw body and a cookie (an admin write).
+    pub fn put(&self, path: &str, body: &str, cookie: Option<&str>) -> Result<Reply> {
+        let mut req = ureq::put(&format!("{}{path}", self.base())).set("Content-Type", "application/json");
         if let Some(c) = cookie {
             req = req.set("Cookie", c);
         }

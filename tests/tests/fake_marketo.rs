@@ -1,12 +1,14 @@
 //! The fake Marketo behaves as Marketo documents, over real HTTP on loopback: tokens and
 //! bearer use, the envelope and its error codes, limits, leads, cookies, activities, bulk
-//! extract and fault injection. These tests need no wasm build and no network.
+//! extract and fault injection; synthetic leads, streamed export files with damaged rows, and
+//! the `fake-marketo` binary. These tests need no wasm build and no network.
 
 use anyhow::{Context, Result, ensure};
 use chrono::{DateTime, TimeZone, Utc};
-use confab_e2e::fake_marketo::{ExportProgress, FakeMarketo, FakeMarketoConfig, Fault};
+use confab_e2e::fake_marketo::{ExportProgress, FakeMarketo, FakeMarketoConfig, Fault, SYNTHETIC_FIELDS};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use std::io::Read;
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
@@ -666,4 +668,343 @@ fn manual_export_progress_moves_only_on_the_test_hook() -> Result<()> {
     marketo.advance_exports();
     assert_eq!(get(&marketo, &export_path(&id, "status"), &token)?.result()[0]["status"], "Completed");
     Ok(())
+}
+
+/// Big enough to run a whole export of many windows without meeting the rate limit.
+fn unlimited(config: FakeMarketoConfig) -> FakeMarketoConfig {
+    config.rate_limit(100_000, Duration::from_secs(20))
+}
+
+/// Lead `i`'s synthetic email.
+fn synthetic_email(i: u64) -> String {
+    format!("lead{i}@example{}.test", i % 97)
+}
+
+/// An export file or part of one: status, `Content-Range` and bytes.
+fn download(
+    marketo: &FakeMarketo,
+    token: &str,
+    id: &str,
+    range: Option<&str>,
+) -> Result<(u16, Option<String>, Vec<u8>)> {
+    let mut request = ureq::get(&format!("{}{}", marketo.url(), export_path(id, "file")))
+        .set("Authorization", &format!("Bearer {token}"));
+    if let Some(range) = range {
+        request = request.set("Range", range);
+    }
+    let response = match request.call() {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => return Err(e.into()),
+    };
+    let (status, content_range) = (response.status(), response.header("Content-Range").map(str::to_owned));
+    let mut bytes = Vec::new();
+    response.into_reader().read_to_end(&mut bytes)?;
+    Ok((status, content_range, bytes))
+}
+
+/// Runs one export job of `fields` filtered on `filter` over `[start, end]` to completion;
+/// returns its id and final status.
+fn run_export(
+    marketo: &FakeMarketo,
+    token: &str,
+    fields: &[&str],
+    filter: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<(String, Value)> {
+    let stamp = |at: DateTime<Utc>| at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let body = json!({ "fields": fields, "filter": { filter: { "startAt": stamp(start), "endAt": stamp(end) } } });
+    let created = post(marketo, "/bulk/v1/leads/export/create.json", token, &body)?;
+    ensure!(created.succeeded(), "create: {}", created.text);
+    let id = created.result()[0]["exportId"].as_str().context("no exportId")?.to_owned();
+    let queued = post(marketo, &export_path(&id, "enqueue"), token, &json!({}))?;
+    ensure!(queued.succeeded(), "enqueue: {}", queued.text);
+    for _ in 0..5 {
+        let status = get(marketo, &export_path(&id, "status"), token)?;
+        if status.result()[0]["status"] == "Completed" {
+            return Ok((id, status.result()[0].clone()));
+        }
+    }
+    anyhow::bail!("export {id} did not complete")
+}
+
+/// RFC 4180 records (quotes, doubled quotes, separators and line breaks inside quotes, CRLF).
+fn parse_csv(text: &str) -> Result<Vec<Vec<String>>> {
+    let (mut records, mut record, mut field) = (Vec::new(), Vec::new(), String::new());
+    let (mut quoted, mut was_quoted) = (false, false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                c => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.is_empty() && !was_quoted => (quoted, was_quoted) = (true, true),
+            ',' => {
+                record.push(std::mem::take(&mut field));
+                was_quoted = false;
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+                was_quoted = false;
+            }
+            c => field.push(c),
+        }
+    }
+    ensure!(!quoted, "unterminated quoted field");
+    ensure!(field.is_empty() && record.is_empty(), "the last record has no line break");
+    Ok(records)
+}
+
+/// Exports `fields` of every lead through windows of 31 days covering the two years before
+/// noon, checks each file against its status, and returns the header and every data record.
+fn export_everything(
+    marketo: &FakeMarketo,
+    token: &str,
+    fields: &[&str],
+    filter: &str,
+) -> Result<(Vec<String>, Vec<Vec<String>>)> {
+    let window = chrono::TimeDelta::days(31);
+    let mut start = noon() - chrono::TimeDelta::days(730);
+    let (mut header, mut rows, mut windows) = (Vec::new(), Vec::new(), 0);
+    while start <= noon() {
+        let end = (start + window - chrono::TimeDelta::seconds(1)).min(noon());
+        let (id, status) = run_export(marketo, token, fields, filter, start, end)?;
+        let (code, _, bytes) = download(marketo, token, &id, None)?;
+        ensure!(code == 200, "file of {id}: {code}");
+        assert_eq!(status["fileSize"], bytes.len(), "fileSize of {id}");
+        let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(status["fileChecksum"], format!("sha256:{digest}"));
+        let mut records = parse_csv(std::str::from_utf8(&bytes)?)?.into_iter();
+        header = records.next().context("no header")?;
+        let records: Vec<Vec<String>> = records.collect();
+        assert_eq!(status["numberOfRecords"], records.len(), "numberOfRecords of {id}");
+        rows.extend(records);
+        windows += 1;
+        start += window;
+    }
+    assert_eq!(windows, 24);
+    Ok((header, rows))
+}
+
+#[test]
+fn synthetic_leads_are_found_by_id_and_email_and_can_be_overridden() -> Result<()> {
+    let config = frozen().synthetic_leads(1_000_000).custom_field("chatTopic", "string", "Chat Topic");
+    let marketo = FakeMarketo::start(config.clone())?;
+    let token = token(&marketo)?;
+
+    let by_id = leads_by(&marketo, &token, "id", "1,777777,1000000,1000001")?;
+    let ids: Vec<Option<i64>> = by_id.result().iter().map(|l| l["id"].as_i64()).collect();
+    assert_eq!(ids, [Some(1), Some(777_777), Some(1_000_000)]);
+    let lead = &by_id.result()[1];
+    assert_eq!(lead["email"], synthetic_email(777_777));
+    for field in ["firstName", "lastName", "updatedAt", "createdAt"] {
+        assert!(lead[field].as_str().is_some_and(|v| !v.is_empty()), "{field} in {lead}");
+    }
+    let updated = DateTime::parse_from_rfc3339(lead["updatedAt"].as_str().unwrap())?.with_timezone(&Utc);
+    assert!(noon() - chrono::TimeDelta::days(730) <= updated && updated < noon(), "{updated}");
+
+    let by_email = leads_by(&marketo, &token, "email", &synthetic_email(777_777).to_uppercase())?;
+    assert_eq!(by_email.result().len(), 1);
+    assert_eq!(by_email.result()[0]["id"], 777_777);
+    assert!(leads_by(&marketo, &token, "email", "lead777777@example1.test")?.result().is_empty());
+    assert!(leads_by(&marketo, &token, "email", &synthetic_email(1_000_001))?.result().is_empty());
+    assert_eq!(leads_by(&marketo, &token, "chatTopic", "chatTopic-5")?.result()[0]["id"], 5);
+
+    let path = format!("/rest/v1/lead/42.json?{}", query(&[("fields", &SYNTHETIC_FIELDS.join(","))]));
+    let one = get(&marketo, &path, &token)?;
+    let lead = one.result()[0].as_object().context("a lead")?;
+    assert_eq!(lead.len(), 20);
+    assert_eq!(lead["email"], "lead42@example42.test");
+    assert!(lead["leadScore"].is_i64() && lead["numberOfEmployees"].is_i64() && lead["city"].is_string());
+    // Computed from the id alone: another fake holds the same lead.
+    assert_eq!(FakeMarketo::start(config)?.lead(12_345), marketo.lead(12_345));
+    assert!(marketo.leads().is_empty());
+
+    // Written or seeded leads take the synthetic ones' places.
+    let body = json!({ "input": [
+        { "email": synthetic_email(5), "firstName": "Override" },
+        { "email": "new@example.test" },
+    ] });
+    let synced = post(&marketo, "/rest/v1/leads.json", &token, &body)?;
+    assert_eq!(synced.result()[0], json!({ "id": 5, "status": "updated" }));
+    assert_eq!(synced.result()[1], json!({ "id": 1_000_001, "status": "created" }));
+    assert_eq!(marketo.lead(5).unwrap()["firstName"], "Override");
+    assert_eq!(marketo.lead(5).unwrap()["company"], marketo.lead(5).unwrap()["company"]);
+    assert_eq!(leads_by(&marketo, &token, "email", &synthetic_email(5))?.result().len(), 1);
+    marketo.insert_lead(json!({ "id": 7, "email": "seven@example.test" })).unwrap();
+    assert!(leads_by(&marketo, &token, "email", &synthetic_email(7))?.result().is_empty());
+    assert_eq!(leads_by(&marketo, &token, "id", "7")?.result()[0]["email"], "seven@example.test");
+    assert_eq!(marketo.leads().len(), 3);
+    Ok(())
+}
+
+#[test]
+fn a_full_synthetic_export_over_all_windows_returns_every_lead_once() -> Result<()> {
+    let marketo = FakeMarketo::start(unlimited(frozen().synthetic_leads(50_000)))?;
+    let token = token(&marketo)?;
+    let body = json!({ "input": [{ "email": synthetic_email(10), "firstName": "Overridden" }] });
+    assert_eq!(post(&marketo, "/rest/v1/leads.json", &token, &body)?.result()[0]["status"], "updated");
+
+    let (header, rows) = export_everything(&marketo, &token, &SYNTHETIC_FIELDS, "updatedAt")?;
+    assert_eq!(header, SYNTHETIC_FIELDS);
+    assert!(rows.iter().all(|r| r.len() == 20));
+    let mut ids: Vec<i64> = rows.iter().map(|r| r[0].parse()).collect::<Result<_, _>>()?;
+    ids.sort_unstable();
+    assert_eq!(ids, (1..=50_000).collect::<Vec<i64>>());
+    let expected = marketo.export_expectation(&SYNTHETIC_FIELDS);
+    assert_eq!((expected.valid, expected.corrupt), (50_000, 0));
+
+    let overridden = rows.iter().find(|r| r[0] == "10").context("lead 10")?;
+    assert_eq!(overridden[2], "Overridden");
+    let lead = marketo.lead(123).unwrap();
+    let row = rows.iter().find(|r| r[0] == "123").context("lead 123")?;
+    for (field, cell) in SYNTHETIC_FIELDS.iter().zip(row) {
+        let value = match &lead[*field] {
+            Value::String(s) => s.clone(),
+            Value::Null => "null".to_owned(),
+            other => other.to_string(),
+        };
+        assert_eq!(&value, cell, "{field}");
+    }
+    Ok(())
+}
+
+#[test]
+fn an_export_file_resumes_from_a_byte_offset() -> Result<()> {
+    let marketo = FakeMarketo::start(frozen().synthetic_leads(20_000).corrupt_rows(50))?;
+    let token = token(&marketo)?;
+    let start = noon() - chrono::TimeDelta::days(31);
+    let (id, status) = run_export(&marketo, &token, &SYNTHETIC_FIELDS, "updatedAt", start, noon())?;
+    let (code, _, whole) = download(&marketo, &token, &id, None)?;
+    assert_eq!(code, 200);
+    assert_eq!(status["fileSize"], whole.len());
+    assert!(whole.len() > 100_000, "{}", whole.len());
+    let total = whole.len();
+
+    for from in [1, 1000, total / 2, total - 1] {
+        let (code, range, part) = download(&marketo, &token, &id, Some(&format!("bytes={from}-")))?;
+        assert_eq!(code, 206);
+        assert_eq!(range, Some(format!("bytes {from}-{}/{total}", total - 1)));
+        assert!(part == whole[from..], "the suffix from {from} differs");
+    }
+    let (code, _, part) = download(&marketo, &token, &id, Some("bytes=5000-5999"))?;
+    assert_eq!(code, 206);
+    assert!(part == whole[5000..6000]);
+    let (code, _, part) = download(&marketo, &token, &id, Some("bytes=-10"))?;
+    assert_eq!(code, 206);
+    assert!(part == whole[total - 10..]);
+    let (code, range, _) = download(&marketo, &token, &id, Some(&format!("bytes={total}-")))?;
+    assert_eq!((code, range), (416, Some(format!("bytes */{total}"))));
+    Ok(())
+}
+
+/// Whether a record of `fields` is one a correct ingester accepts (`null` is an empty value).
+fn acceptable(fields: &[&str], record: &[String]) -> bool {
+    record.len() == fields.len()
+        && fields.iter().zip(record).all(|(field, cell)| match *field {
+            "id" => cell.parse::<i64>().is_ok(),
+            "leadScore" | "numberOfEmployees" => cell == "null" || cell.parse::<i64>().is_ok(),
+            "email" => {
+                cell.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !cell.contains(' '))
+            }
+            _ => true,
+        })
+}
+
+#[test]
+fn corrupt_rows_are_in_the_export_as_announced() -> Result<()> {
+    let marketo = FakeMarketo::start(unlimited(frozen().synthetic_leads(6_000).corrupt_rows(7)))?;
+    marketo.insert_lead(json!({ "email": "ada@example.test", "updatedAt": "2026-02-10T09:00:00Z" })).unwrap();
+    let token = token(&marketo)?;
+
+    let (_, rows) = export_everything(&marketo, &token, &SYNTHETIC_FIELDS, "updatedAt")?;
+    let expected = marketo.export_expectation(&SYNTHETIC_FIELDS);
+    let valid = rows.iter().filter(|r| acceptable(&SYNTHETIC_FIELDS, r)).count() as u64;
+    assert_eq!((valid, rows.len() as u64 - valid), (expected.valid, expected.corrupt));
+    assert_eq!(expected.valid + expected.corrupt, 6_001);
+    // 857 damaged leads: one in six is the valid control, with a line break inside quotes.
+    assert_eq!((expected.corrupt, expected.tricky), (714, 143));
+    let tricky = rows.iter().filter(|r| acceptable(&SYNTHETIC_FIELDS, r) && r.iter().any(|c| c.contains('\n')));
+    assert_eq!(tricky.count() as u64, expected.tricky);
+
+    // Every kind of damage is there.
+    let count = |test: &dyn Fn(&Vec<String>) -> bool| rows.iter().filter(|r| test(r)).count();
+    assert!(count(&|r| r.len() == 21) > 0, "a column too many");
+    assert!(count(&|r| r.len() == 19) > 0, "a column too few");
+    assert!(count(&|r| r.len() == 20 && r[0].starts_with("id-")) > 0, "an id that is not an integer");
+    let score = SYNTHETIC_FIELDS.iter().position(|f| *f == "leadScore").context("leadScore")?;
+    assert!(count(&|r| r.len() == 20 && r[score] == "lots") > 0, "a non-integer in an integer field");
+    assert!(count(&|r| r.len() == 20 && r[1].contains(" at ")) > 0, "an email that is not an email");
+
+    // With fewer fields, damages the fields cannot carry become a column too many, and the
+    // control (no text field to hold a line break) a plain row.
+    let few = ["email", "leadScore"];
+    let (_, rows) = export_everything(&marketo, &token, &few, "createdAt")?;
+    let expected = marketo.export_expectation(&few);
+    let valid = rows.iter().filter(|r| acceptable(&few, r)).count() as u64;
+    assert_eq!((valid, rows.len() as u64 - valid), (expected.valid, expected.corrupt));
+    assert_eq!((expected.valid, expected.corrupt, expected.tricky), (6_001 - 714, 714, 0));
+    Ok(())
+}
+
+#[test]
+fn the_binary_prints_its_url_serves_and_stops_when_stdin_closes() -> Result<()> {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fake-marketo"))
+        .args(["--leads", "1000", "--corrupt-every", "7", "--rate-window-ms", "1000", "--token-lifetime-s", "60"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().context("stdout")?).read_line(&mut line)?;
+    let mut words = line.split_whitespace();
+    let url = words.next().and_then(|w| w.strip_prefix("FAKE_MARKETO_URL=")).context("no URL")?.to_owned();
+    let id = words.next().and_then(|w| w.strip_prefix("client_id=")).context("no client_id")?;
+    let secret = words.next().and_then(|w| w.strip_prefix("client_secret=")).context("no client_secret")?;
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+
+    let q = query(&[("grant_type", "client_credentials"), ("client_id", id), ("client_secret", secret)]);
+    let issued = send(ureq::get(&format!("{url}/identity/oauth/token?{q}")), None)?;
+    assert_eq!(issued.json["expires_in"], 60);
+    let token = issued.json["access_token"].as_str().context("a token")?;
+    let lead =
+        send(ureq::get(&format!("{url}/rest/v1/lead/5.json")).set("Authorization", &format!("Bearer {token}")), None)?;
+    assert_eq!(lead.result()[0]["email"], synthetic_email(5));
+
+    let fields = "id,email,firstName";
+    let expected = FakeMarketo::start(FakeMarketoConfig::default().synthetic_leads(1000).corrupt_rows(7))?
+        .export_expectation(&fields.split(',').collect::<Vec<_>>());
+    let control = send(ureq::get(&format!("{url}/__fake/expectation?fields={fields}")), None)?;
+    assert_eq!(
+        control.json,
+        json!({ "valid": expected.valid, "corrupt": expected.corrupt, "tricky": expected.tricky })
+    );
+    let advanced = send(ureq::post(&format!("{url}/__fake/advance-clock?seconds=61")), Some(&json!({})))?;
+    assert_eq!(advanced.status, 200);
+    let expired =
+        send(ureq::get(&format!("{url}/rest/v1/lead/5.json")).set("Authorization", &format!("Bearer {token}")), None)?;
+    assert_eq!(expired.error_code(), Some("602"));
+
+    drop(child.stdin.take());
+    for _ in 0..100 {
+        if let Some(status) = child.try_wait()? {
+            assert!(status.success(), "{status}");
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill()?;
+    anyhow::bail!("the fake did not stop when its stdin closed")
 }

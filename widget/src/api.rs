@@ -1,7 +1,7 @@
 //! The widget's only network access: the edge's `/api/v1` over `fetch`.
 
 use crate::decode;
-use confab_domain::api::{Booking, BookingRequest, Bootstrap, Slot};
+use confab_domain::api::{Booking, BookingRequest, Bootstrap, Slot, Visitor};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, RequestMode, Response};
@@ -54,8 +54,28 @@ impl Api {
             let field = if key == "location" { "href" } else { "referrer" };
             js_sys::Reflect::get(&location, &field.into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
         };
-        let path = format!("/bootstrap?url={}&referrer={}", encode(&page("location")), encode(&page("document")));
+        let mut path = format!("/bootstrap?url={}&referrer={}", encode(&page("location")), encode(&page("document")));
+        if let Some(mkto) = munchkin_cookie() {
+            path += &format!("&mkto={}", encode(&mkto));
+        }
         self.call("GET", &path, None, decode::bootstrap, None).await
+    }
+
+    /// Who the visitor is now (after a bootstrap that said Marketo was still being asked).
+    pub async fn identity(&self) -> Result<Visitor, ApiError> {
+        let path = match munchkin_cookie() {
+            Some(mkto) => format!("/identity?mkto={}", encode(&mkto)),
+            None => "/identity".into(),
+        };
+        self.call("GET", &path, None, decode::some_visitor, None).await
+    }
+
+    /// Tells the edge the visitor's email: the lead is found or created, and the page's
+    /// Munchkin cookie tied to it. Refused for a blocked domain.
+    pub async fn identify(&self, email: &str) -> Result<Visitor, ApiError> {
+        let mkto = munchkin_cookie();
+        let body = decode::object(&[("email", Some(email)), ("mkto", mkto.as_deref())]);
+        self.call("POST", "/identify", Some(body), decode::some_visitor, None).await
     }
 
     /// Free slots from now, in the visitor's zone.
@@ -124,6 +144,16 @@ impl Api {
         };
         Err(ApiError { status, code, message })
     }
+}
+
+/// The host page's Munchkin tracking cookie (`_mkto_trk`), read when the chat opens.
+fn munchkin_cookie() -> Option<String> {
+    let document = js_sys::Reflect::get(&js_sys::global(), &"document".into()).ok()?;
+    let cookies = js_sys::Reflect::get(&document, &"cookie".into()).ok()?.as_string()?;
+    cookies.split(';').find_map(|pair| {
+        let (name, value) = pair.trim().split_once('=')?;
+        (name == "_mkto_trk" && !value.is_empty()).then(|| value.to_owned())
+    })
 }
 
 /// A fresh random key from `crypto.randomUUID()`, if the browser has it.

@@ -9,8 +9,9 @@ use crate::slot_picker::SlotPicker;
 use crate::style::CSS;
 use crate::time;
 use crate::transcript::{Line, Speaker, Transcript};
-use confab_domain::api::{BookingRequest, Slot};
+use confab_domain::api::{BookingRequest, Slot, Visitor};
 use confab_domain::dialogue::{CaptureKind, Choice, Context, Effect, Event, Flow, State, step};
+use confab_domain::email::Email;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
@@ -65,6 +66,8 @@ struct Ctx {
     can_back: RwSignal<bool>,
     /// Documents shown so far: (title, `https://` address, or a link of this edge).
     documents: RwSignal<Vec<(String, String)>>,
+    /// What the engine knows about the visitor: the lead's fields once they are known.
+    context: StoredValue<Context>,
 }
 
 impl Ctx {
@@ -82,12 +85,11 @@ impl Ctx {
         self.say(Speaker::Bot, text);
     }
 
-    /// Applies `event` to the dialogue and plays the resulting effects in order. The widget
-    /// knows no lead attributes yet, so personalisation tokens show their defaults and no
-    /// capture is skipped.
+    /// Applies `event` to the dialogue and plays the resulting effects in order, with the
+    /// lead's fields when the visitor is known (tokens personalise, known fields are not asked).
     async fn advance(&self, event: Event) {
         let Some(flow) = self.flow.get_value() else { return };
-        match step(&flow, &self.state.get_value(), &event, &Context::default()) {
+        match step(&flow, &self.state.get_value(), &event, &self.context.get_value()) {
             Ok((state, effects)) => {
                 self.can_back.set(state.can_go_back(&flow));
                 self.state.set_value(state);
@@ -183,13 +185,58 @@ impl Ctx {
         spawn_local(async move { ctx.advance(Event::Choose(choice.value)).await });
     }
 
-    /// The visitor's typed answer to a capture; the engine checks it.
-    fn answer(&self, text: String) {
+    /// The visitor's typed answer to a capture; the engine checks it. An email is first
+    /// given to the edge, which refuses blocked domains and makes the visitor known.
+    fn answer(&self, text: String, kind: CaptureKind) {
         self.engage();
         self.say(Speaker::Visitor, text.clone());
         self.input.set(Input::Wait);
         let ctx = self.clone();
-        spawn_local(async move { ctx.advance(Event::Answer(text)).await });
+        spawn_local(async move {
+            if kind == CaptureKind::Email && Email::parse(&text).is_ok() && !ctx.identify(&text).await {
+                ctx.input.set(Input::Capture(kind));
+                return;
+            }
+            ctx.advance(Event::Answer(text)).await
+        });
+    }
+
+    /// Sends the email to the edge; `false` (after saying why) when the edge refuses it.
+    /// Any other failure lets the conversation go on: the visitor is never blocked by ours.
+    async fn identify(&self, email: &str) -> bool {
+        match self.api.identify(email).await {
+            Ok(visitor) => {
+                self.know(visitor);
+                true
+            }
+            Err(e) if e.code == "blocked_domain" || e.code == "invalid_email" => {
+                self.bot(e.message).await;
+                false
+            }
+            Err(_) => true,
+        }
+    }
+
+    /// Takes the lead's fields into the engine's context.
+    fn know(&self, visitor: Visitor) {
+        if visitor.known {
+            self.context.update_value(|c| c.attributes.extend(visitor.attributes));
+        }
+    }
+
+    /// Asks the edge again, a few times, about a visitor Marketo was still looking up.
+    async fn upgrade(&self) {
+        for wait in [700, 1500, 3000] {
+            sleep(wait).await;
+            match self.api.identity().await {
+                Ok(visitor) if visitor.known => {
+                    self.know(visitor);
+                    return;
+                }
+                Ok(visitor) if !visitor.pending => return,
+                _ => {}
+            }
+        }
     }
 
     fn back(&self) {
@@ -223,6 +270,10 @@ impl Ctx {
         self.input.set(Input::Booking);
         let ctx = self.clone();
         spawn_local(async move {
+            if typed && !ctx.identify(&email).await {
+                ctx.input.set(Input::Email(slot));
+                return;
+            }
             let request =
                 BookingRequest { start: slot.start.clone(), email: email.clone(), name: None, visitor_id: None };
             match ctx.api.book(&request).await {
@@ -294,6 +345,7 @@ pub fn Chat(
         engaged: StoredValue::new(false),
         can_back: RwSignal::new(false),
         documents: RwSignal::new(Vec::new()),
+        context: StoredValue::new(Context::default()),
     };
     let bot_name = RwSignal::new(String::from("Chat"));
     let accent = RwSignal::new(String::from("#4f46e5"));
@@ -305,6 +357,12 @@ pub fn Chat(
                     bot_name.set(boot.branding.bot_name.clone());
                     accent.set(safe_color(&boot.branding.primary_color).to_owned());
                     ctx.delay_ms.set_value(boot.branding.typing_delay_ms.min(3000));
+                    let pending = boot.visitor.pending;
+                    ctx.know(boot.visitor);
+                    if pending {
+                        let ctx = ctx.clone();
+                        spawn_local(async move { ctx.upgrade().await });
+                    }
                     match boot.dialogue {
                         Some(d) => {
                             ctx.flow.set_value(Some(d.flow));
@@ -348,6 +406,7 @@ pub fn Chat(
             }
             Input::Capture(kind) => {
                 let ctx = ctx.clone();
+                let captured = kind;
                 let value = RwSignal::new(String::new());
                 let field: NodeRef<leptos::html::Input> = NodeRef::new();
                 field.on_load(|input| {
@@ -360,7 +419,7 @@ pub fn Chat(
                 };
                 let submit = move |ev: leptos::ev::SubmitEvent| {
                     ev.prevent_default();
-                    ctx.answer(value.get_untracked());
+                    ctx.answer(value.get_untracked(), captured);
                 };
                 view! {
                     <form class="email" on:submit=submit novalidate>

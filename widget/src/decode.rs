@@ -3,11 +3,12 @@
 //! deserialisation machinery out of the widget's wasm, which roughly halves its size.
 //! The shapes are those of `confab_domain::api`; the browser journey test exercises them all.
 
-use confab_domain::api::{AgentRef, Booking, Bootstrap, Branding, PublishedDialogue, Slot};
+use confab_domain::api::{AgentRef, Booking, Bootstrap, Branding, PublishedDialogue, Slot, Visitor};
 use confab_domain::dialogue::{Button, CaptureKind, Card, Flow, Rule};
 use confab_domain::ids::{AgentId, CardId, MeetingId, SiteId};
 use confab_domain::targeting::{Condition, Group, Mode};
 use js_sys::{Array, Reflect};
+use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 
 fn field(v: &JsValue, key: &str) -> JsValue {
@@ -133,7 +134,29 @@ pub fn bootstrap(v: &JsValue) -> Option<Bootstrap> {
             },
         })
     })();
-    Some(Bootstrap { site: SiteId(string(v, "site")?), branding, dialogue })
+    Some(Bootstrap { site: SiteId(string(v, "site")?), branding, dialogue, visitor: visitor(&field(v, "visitor")) })
+}
+
+/// `GET …/identity`, `POST …/identify` and the bootstrap's `visitor`: who the visitor is.
+/// Anything unreadable means anonymous.
+pub fn visitor(v: &JsValue) -> Visitor {
+    let mut attributes = BTreeMap::new();
+    let attrs = field(v, "attributes");
+    if attrs.is_object() {
+        for entry in js_sys::Object::entries(attrs.unchecked_ref()).iter() {
+            let pair: js_sys::Array = entry.unchecked_into();
+            if let (Some(k), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                attributes.insert(k, value);
+            }
+        }
+    }
+    let flag = |name: &str| field(v, name).as_bool().unwrap_or(false);
+    Visitor { known: flag("known"), attributes, pending: flag("pending") }
+}
+
+/// [`visitor`] for `Api::call`, which wants an `Option`.
+pub fn some_visitor(v: &JsValue) -> Option<Visitor> {
+    Some(visitor(v))
 }
 
 /// `GET …/slots`.

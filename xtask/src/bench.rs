@@ -89,6 +89,7 @@ pub fn run(opts: BenchOptions) -> Result<()> {
     let password = crate::seed::random_password()?;
     prepare_state(&persist, &password, std::slice::from_ref(&origin))?;
     let server = DevServer::start(&DevOptions {
+        vars: &[],
         persist: &persist,
         port,
         log: Some(&out_dir.join("wrangler.log")),

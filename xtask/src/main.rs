@@ -98,6 +98,7 @@ fn dev(args: &[String]) -> Result<()> {
         .with_context(|| format!("cannot serve the demo page on port {demo_port}"))?;
     eprintln!("starting the edge (wrangler dev) …");
     let mut server = wrangler::DevServer::start(&wrangler::DevOptions {
+        vars: &[],
         persist: &persist,
         port,
         log: None,
@@ -126,6 +127,8 @@ fn test() -> Result<()> {
         "confab-xtask",
         "-p",
         "confab-e2e",
+        "--features",
+        "confab-domain/marketo",
         "--all-targets",
         "--",
         "-D",
@@ -147,7 +150,18 @@ fn test() -> Result<()> {
         "warnings",
     ]))?;
     let mut counts = project::TestCounts::default();
-    project::run_tests(project::cargo().args(["test", "-p", "confab-domain", "-p", "confab-xtask"]), &mut counts)?;
+    project::run_tests(
+        project::cargo().args([
+            "test",
+            "-p",
+            "confab-domain",
+            "-p",
+            "confab-xtask",
+            "--features",
+            "confab-domain/marketo",
+        ]),
+        &mut counts,
+    )?;
     build::all()?;
     sizes::report()?;
     dry_run_deploy()?;

@@ -59,15 +59,23 @@ pub fn sql(opts: &SeedOptions<'_>) -> String {
         json(&demo::flow())
     );
     for (email, first, last, company) in demo::LEADS {
-        out += &format!(
-            "INSERT INTO leads (site_id, email, first_name, last_name, company, updated_at) VALUES ({}, {}, {}, {}, {}, {now})\n  ON CONFLICT(site_id, email) DO NOTHING;\n",
-            quote(demo::SITE),
+        let attributes = format!(
+            "json_object('email', {}, 'firstName', {}, 'lastName', {}, 'company', {})",
             quote(email),
             quote(first),
             quote(last),
             quote(company)
         );
+        out += &format!(
+            "INSERT INTO leads (email, attributes, updated_at) VALUES ({}, {attributes}, {now})\n  ON CONFLICT(email) WHERE marketo_id IS NULL DO NOTHING;\n",
+            quote(email),
+        );
     }
+    out += &format!(
+        "INSERT INTO lead_cookies (token, lead_id, checked_at_ms) SELECT {}, id, 0 FROM leads WHERE email = {}\n  ON CONFLICT(token) DO NOTHING;\n",
+        quote(demo::KNOWN_COOKIE_TOKEN),
+        quote(demo::LEADS[0].0)
+    );
     let hash = auth::hash_password(opts.admin_password, opts.salt, auth::ITERATIONS);
     out += &format!(
         "INSERT INTO admins (email, password_hash, role, created_at) VALUES ({}, {}, 'admin', {now})\n  ON CONFLICT(email) DO UPDATE SET password_hash = excluded.password_hash;\n",
@@ -104,7 +112,7 @@ mod tests {
             now: "2026-01-01T00:00:00Z",
             link_secret: "00ff",
         });
-        for table in ["sites", "agents", "dialogues", "dialogue_versions", "leads", "admins"] {
+        for table in ["sites", "agents", "dialogues", "dialogue_versions", "leads", "lead_cookies", "admins"] {
             assert!(sql.contains(&format!("INSERT INTO {table} ")), "{table}");
         }
         assert_eq!(sql.matches("INSERT INTO agents").count(), 5);

@@ -89,6 +89,8 @@ pub struct DevOptions<'a> {
     /// stops everything it started. `false` for an interactive run, where Ctrl-C in the
     /// terminal must reach wrangler directly.
     pub own_group: bool,
+    /// Worker variables (`--var NAME:VALUE`), e.g. the Marketo connection of a fake.
+    pub vars: &'a [(String, String)],
 }
 
 impl DevServer {
@@ -103,6 +105,9 @@ impl DevServer {
         }
         if !opts.build {
             cmd.env("CONFAB_SKIP_BUILD", "1");
+        }
+        for (name, value) in opts.vars {
+            cmd.arg("--var").arg(format!("{name}:{value}"));
         }
         let log = opts.log.map(Path::to_path_buf).unwrap_or_default();
         if let Some(path) = opts.log {

@@ -6,13 +6,14 @@ use super::{invites, meeting_changes};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
+use crate::marketo::{self, MeetingEvent};
 use crate::routing_pool::{self, BookCommand, PoolAgent};
 use crate::store::{self, Site};
 use confab_domain::api::BookingRequest;
 use confab_domain::availability::{Interval, SlotRules};
 use confab_domain::email::Email;
 use confab_domain::ids::is_valid_slug;
-use worker::{D1Database, Env, Request, Response};
+use worker::{Context, D1Database, Env, Request, Response};
 
 /// Longest accepted visitor name.
 const MAX_NAME_CHARS: usize = 200;
@@ -21,6 +22,7 @@ const MAX_NAME_CHARS: usize = 200;
 pub async fn create_booking(
     req: &mut Request,
     env: &Env,
+    ctx: &Context,
     db: &D1Database,
     site: &str,
     config: &Site,
@@ -90,6 +92,7 @@ pub async fn create_booking(
     let mut booking = routing_pool::book(env, &command).await?;
     let origin = req.url()?.origin().ascii_serialization();
     let id = booking.meeting_id.to_string();
+    marketo::record_meeting(env, ctx, db, &id, MeetingEvent::Scheduled, "").await;
     booking.invite_url = invites::invite_path(&config.link_secret, site, &id).map(|p| format!("{origin}{p}"));
     if let Some((cancel, reschedule)) = meeting_changes::manage_paths(&config.link_secret, site, &id) {
         booking.cancel_url = Some(format!("{origin}{cancel}"));

@@ -13,6 +13,7 @@ use super::slots::parse_time;
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
+use crate::marketo::{self, MeetingEvent};
 use crate::routing_pool::{self, MoveCommand, PoolAgent};
 use crate::store;
 use chrono::{DateTime, Utc};
@@ -21,7 +22,7 @@ use confab_domain::availability::{Interval, SlotRules};
 use confab_domain::ids::is_valid_slug;
 use confab_domain::meeting::{Change, MeetingStatus, apply};
 use serde::Deserialize;
-use worker::{D1Database, Env, Request, Response};
+use worker::{Context, D1Database, Env, Request, Response};
 
 /// What the signature of a visitor's manage links covers.
 const PURPOSE: &str = "manage";
@@ -45,6 +46,7 @@ struct RescheduleBody {
 pub async fn visitor_change(
     req: &mut Request,
     env: &Env,
+    ctx: &Context,
     db: &D1Database,
     site: &str,
     meeting: &str,
@@ -67,7 +69,7 @@ pub async fn visitor_change(
         }
         _ => return Err(ApiError::NotFound("No such action.")),
     };
-    change_meeting(env, db, meeting, Some(site), change, start, "visitor").await
+    change_meeting(env, ctx, db, meeting, Some(site), change, start, "visitor").await
 }
 
 #[derive(Deserialize)]
@@ -82,6 +84,7 @@ struct AdminBody {
 pub async fn admin_change(
     req: &mut Request,
     env: &Env,
+    ctx: &Context,
     db: &D1Database,
     admin: &str,
     meeting: &str,
@@ -102,7 +105,7 @@ pub async fn admin_change(
             ));
         }
     };
-    change_meeting(env, db, meeting, None, change, start, &format!("admin:{admin}")).await
+    change_meeting(env, ctx, db, meeting, None, change, start, &format!("admin:{admin}")).await
 }
 
 fn start_of(s: &str) -> ApiResult<DateTime<Utc>> {
@@ -111,8 +114,10 @@ fn start_of(s: &str) -> ApiResult<DateTime<Utc>> {
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn change_meeting(
     env: &Env,
+    ctx: &Context,
     db: &D1Database,
     meeting: &str,
     site: Option<&str>,
@@ -180,6 +185,13 @@ async fn change_meeting(
         }
         _ => store::change_meeting(db, meeting, next.as_str(), None, now, actor, "").await?,
     }
+    let event = match change {
+        Change::Reschedule => MeetingEvent::Rescheduled,
+        Change::Cancel => MeetingEvent::Canceled,
+        Change::Complete => MeetingEvent::Completed,
+        Change::NoShow => MeetingEvent::NoShow,
+    };
+    marketo::record_meeting(env, ctx, db, meeting, event, &now.timestamp_millis().to_string()).await;
     http::json(200, &serde_json::json!({ "id": meeting, "status": next.as_str() }))
 }
 

@@ -79,7 +79,7 @@ impl ActivityLog {
         if !types.is_empty() && !types.contains(&type_id) {
             return skipped(1003, format!("Invalid data: activity type {type_id} not found"));
         }
-        if !leads.iter().any(|l| l.id == lead_id) {
+        if !leads.contains(lead_id) {
             return skipped(1004, "Lead not found");
         }
         let attributes = match record.get("attributes") {

@@ -3,22 +3,30 @@
 //! included), polled from `Created` through `Queued` and `Processing` to `Completed`, and
 //! their file served as RFC 4180 CSV (or TSV / SSV), with `Range` support and the SHA-256
 //! checksum Marketo reports.
+//!
+//! A job's file is fixed when it starts processing ([`ExportFile::snapshot`]); a background
+//! thread then counts, sizes and checksums it, and the job completes once that is done (the
+//! step that completes it waits for the thread), so the work of a large file falls between
+//! a client's polls rather than inside one.
 
 use super::clock::{marketo_day, parse_instant, stamp};
 use super::envelope::{Answer, Handled, MarketoError, Reply, error};
+use super::export_file::{ExportFile, FileRange, FileSpec, Summary};
 use super::leads::{LeadStore, invalid, missing};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::thread::JoinHandle;
 
-/// The queue's limits, from the configuration.
+/// The queue's limits and the corruption period, from the configuration.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ExportRules {
     pub running: usize,
     pub queued: usize,
     pub daily_bytes: u64,
     pub max_days: i64,
+    pub corrupt_every: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +84,7 @@ impl Format {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct ExportJob {
     id: String,
     fields: Vec<String>,
@@ -90,8 +98,12 @@ struct ExportJob {
     queued_at: Option<DateTime<Utc>>,
     started_at: Option<DateTime<Utc>>,
     finished_at: Option<DateTime<Utc>>,
-    file: Vec<u8>,
-    records: usize,
+    /// The file, from when the job starts processing.
+    file: Option<Arc<ExportFile>>,
+    /// The thread summarising the file while the job processes.
+    summarising: Option<JoinHandle<Summary>>,
+    /// The file's summary, once the job completed.
+    summary: Option<Summary>,
 }
 
 impl ExportJob {
@@ -108,52 +120,43 @@ impl ExportJob {
                 out.insert(name.to_owned(), Value::from(stamp(at)));
             }
         }
-        if self.status == Status::Completed {
-            let digest: String = Sha256::digest(&self.file).iter().map(|b| format!("{b:02x}")).collect();
-            out.insert("numberOfRecords".to_owned(), Value::from(self.records));
-            out.insert("fileSize".to_owned(), Value::from(self.file.len()));
-            out.insert("fileChecksum".to_owned(), Value::from(format!("sha256:{digest}")));
+        if let (Status::Completed, Some(summary)) = (self.status, &self.summary) {
+            out.insert("numberOfRecords".to_owned(), Value::from(summary.records));
+            out.insert("fileSize".to_owned(), Value::from(summary.size));
+            out.insert("fileChecksum".to_owned(), Value::from(summary.checksum.clone()));
         }
         Value::Object(out)
     }
 
-    /// Writes the file from the leads whose filter field lies in `[start, end]`.
-    fn write_file(&mut self, leads: &LeadStore) {
-        let separator = self.format.separator();
-        let line = |cells: Vec<String>| {
-            let quoted: Vec<String> = cells.iter().map(|c| quote(c, separator)).collect();
-            format!("{}\r\n", quoted.join(&separator.to_string()))
+    /// Fixes the file from the leads as they are now and starts summarising it.
+    fn start(&mut self, leads: &LeadStore, corrupt_every: u64) {
+        let spec = FileSpec {
+            fields: &self.fields,
+            headers: &self.headers,
+            separator: self.format.separator(),
+            by_created: self.filter_field == "createdAt",
+            start: self.start,
+            end: self.end,
         };
-        let mut out = line(self.headers.clone());
-        let mut records = 0;
-        for lead in leads.iter() {
-            let at = if self.filter_field == "createdAt" { lead.created_at } else { lead.updated_at };
-            if self.start <= at && at <= self.end {
-                out.push_str(&line(self.fields.iter().map(|f| cell(&lead.value(f))).collect()));
-                records += 1;
-            }
+        let file = Arc::new(ExportFile::snapshot(spec, leads, corrupt_every));
+        let summarised = file.clone();
+        self.summarising = std::thread::Builder::new()
+            .name("fake-marketo-export".to_owned())
+            .spawn(move || summarised.summarize())
+            .ok();
+        self.file = Some(file);
+    }
+
+    /// The file's summary, waiting for the thread computing it (or computing it here).
+    fn finish(&mut self, leads: &LeadStore, corrupt_every: u64) -> u64 {
+        if self.file.is_none() {
+            self.start(leads, corrupt_every);
         }
-        self.file = out.into_bytes();
-        self.records = records;
-    }
-}
-
-/// A value in an export file: Marketo writes `null` for an empty field.
-fn cell(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_owned(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// RFC 4180: a field holding the separator, a quote or a line break is quoted, and its quotes
-/// doubled.
-fn quote(cell: &str, separator: char) -> String {
-    if cell.contains([separator, '"', '\r', '\n']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_owned()
+        let joined = self.summarising.take().and_then(|thread| thread.join().ok());
+        let summary = joined.or_else(|| self.file.as_ref().map(|f| f.summarize()));
+        let size = summary.as_ref().map_or(0, |s| s.size);
+        self.summary = summary;
+        size
     }
 }
 
@@ -234,8 +237,9 @@ impl Exports {
             queued_at: None,
             started_at: None,
             finished_at: None,
-            file: Vec::new(),
-            records: 0,
+            file: None,
+            summarising: None,
+            summary: None,
         };
         let rendered = job.render();
         self.jobs.push(job);
@@ -274,11 +278,10 @@ impl Exports {
         if progress {
             let mut written = 0;
             if let Some(job) = self.jobs.iter_mut().find(|j| j.id == id && j.status == Status::Processing) {
-                Self::complete(job, leads, now);
-                written = job.file.len() as u64;
+                written = Self::complete(job, leads, rules, now);
             }
             *self.bytes_by_day.entry(marketo_day(now)).or_default() += written;
-            self.start_queued(rules, now);
+            self.start_queued(leads, rules, now);
         }
         Ok(Answer::result(vec![self.job(id)?.render()]))
     }
@@ -290,6 +293,9 @@ impl Exports {
             return Err(error(1003, format!("Invalid data: the job is {}", job.status.as_str())));
         }
         job.status = Status::Cancelled;
+        // A summarising thread runs on by itself; its file is dropped with it.
+        job.summarising = None;
+        job.file = None;
         Ok(Answer::result(vec![job.render()]))
     }
 
@@ -317,18 +323,20 @@ impl Exports {
                 &format!("Export id {id} is {}, not Completed", job.status.as_str()),
             )));
         }
-        Ok(Answer::Raw(ranged(&job.file, range)))
+        match (&job.file, &job.summary) {
+            (Some(file), Some(summary)) => Ok(Answer::Raw(ranged(file, summary.size, range))),
+            _ => Ok(Answer::Raw(Reply::text(404, &format!("Export id {id} has no file")))),
+        }
     }
 
     /// Moves the whole queue one step: processing jobs complete, then queued ones start.
     pub fn advance(&mut self, leads: &LeadStore, rules: ExportRules, now: DateTime<Utc>) {
         let mut written = 0;
         for job in self.jobs.iter_mut().filter(|j| j.status == Status::Processing) {
-            Self::complete(job, leads, now);
-            written += job.file.len() as u64;
+            written += Self::complete(job, leads, rules, now);
         }
         *self.bytes_by_day.entry(marketo_day(now)).or_default() += written;
-        self.start_queued(rules, now);
+        self.start_queued(leads, rules, now);
     }
 
     /// Whether any job is queued or processing.
@@ -336,20 +344,23 @@ impl Exports {
         self.jobs.iter().any(|j| matches!(j.status, Status::Queued | Status::Processing))
     }
 
-    fn complete(job: &mut ExportJob, leads: &LeadStore, now: DateTime<Utc>) {
-        job.write_file(leads);
+    /// Completes a processing job; returns its file's size.
+    fn complete(job: &mut ExportJob, leads: &LeadStore, rules: ExportRules, now: DateTime<Utc>) -> u64 {
+        let size = job.finish(leads, rules.corrupt_every);
         job.status = Status::Completed;
         job.finished_at = Some(now);
+        size
     }
 
     /// Starts queued jobs, oldest first, while fewer than the running limit are processing.
-    fn start_queued(&mut self, rules: ExportRules, now: DateTime<Utc>) {
+    fn start_queued(&mut self, leads: &LeadStore, rules: ExportRules, now: DateTime<Utc>) {
         let running = self.jobs.iter().filter(|j| j.status == Status::Processing).count();
         let mut queued: Vec<&mut ExportJob> = self.jobs.iter_mut().filter(|j| j.status == Status::Queued).collect();
         queued.sort_by_key(|j| j.queued_at);
         for job in queued.into_iter().take(rules.running.saturating_sub(running)) {
             job.status = Status::Processing;
             job.started_at = Some(now);
+            job.start(leads, rules.corrupt_every);
         }
     }
 }
@@ -386,20 +397,20 @@ fn parse_filter(
     Ok((field, start, end))
 }
 
-/// The whole file, or the part a `Range: bytes=a-b` header asks for (206, or 416 when it
-/// cannot be satisfied).
-fn ranged(file: &[u8], range: Option<&str>) -> Reply {
-    let total = file.len();
-    let whole = || {
+/// The whole file of `total` bytes, or the part a `Range: bytes=a-b` header asks for (206, or
+/// 416 when it cannot be satisfied), written while it is sent.
+fn ranged(file: &Arc<ExportFile>, total: u64, range: Option<&str>) -> Reply {
+    let part = |from: u64, to: u64| {
         let mut reply = Reply { content_type: "text/csv;charset=UTF-8", ..Reply::empty(200) };
-        reply.body = file.to_vec();
         reply.headers.push(("Accept-Ranges".to_owned(), "bytes".to_owned()));
+        reply.streamed = Some(FileRange { file: file.clone(), from, to });
         reply
     };
+    let whole = || part(0, total.saturating_sub(1));
     let Some(spec) = range.and_then(|r| r.trim().strip_prefix("bytes")) else { return whole() };
     let spec = spec.trim_start_matches(['=', ' ']);
     let Some((from, to)) = spec.split_once('-') else { return whole() };
-    let bounds = match (from.trim().parse::<usize>().ok(), to.trim().parse::<usize>().ok()) {
+    let bounds = match (from.trim().parse::<u64>().ok(), to.trim().parse::<u64>().ok()) {
         (Some(a), Some(b)) => Some((a, b.min(total.saturating_sub(1)))),
         (Some(a), None) if to.trim().is_empty() => Some((a, total.saturating_sub(1))),
         (None, Some(n)) if from.trim().is_empty() => Some((total.saturating_sub(n), total.saturating_sub(1))),
@@ -407,9 +418,8 @@ fn ranged(file: &[u8], range: Option<&str>) -> Reply {
     };
     match bounds {
         Some((a, b)) if a <= b && b < total => {
-            let mut reply = whole();
+            let mut reply = part(a, b);
             reply.status = 206;
-            reply.body = file[a..=b].to_vec();
             reply.headers.push(("Content-Range".to_owned(), format!("bytes {a}-{b}/{total}")));
             reply
         }

@@ -1,5 +1,6 @@
 //! How a fake Marketo is set up: credentials, token lifetime, limits, clock, bulk-extract
-//! behaviour and extra lead fields, plus the faults a test can inject while it runs.
+//! behaviour, extra lead fields, synthetic leads and damaged export rows, port and control
+//! endpoints, plus the faults a test can inject while it runs.
 
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -62,6 +63,10 @@ pub struct FakeMarketoConfig {
     pub(crate) max_export_days: i64,
     pub(crate) custom_fields: Vec<CustomField>,
     pub(crate) activity_types: Vec<i64>,
+    pub(crate) synthetic_leads: u64,
+    pub(crate) corrupt_every: u64,
+    pub(crate) port: u16,
+    pub(crate) control: bool,
 }
 
 impl Default for FakeMarketoConfig {
@@ -84,6 +89,10 @@ impl Default for FakeMarketoConfig {
             max_export_days: 31,
             custom_fields: Vec::new(),
             activity_types: Vec::new(),
+            synthetic_leads: 0,
+            corrupt_every: 0,
+            port: 0,
+            control: false,
         }
     }
 }
@@ -165,6 +174,52 @@ impl FakeMarketoConfig {
             data_type: data_type.to_owned(),
             display_name: display_name.to_owned(),
         });
+        self
+    }
+
+    /// Adds `n` synthetic leads, ids 1 to `n` (at most 2³² − 1), computed from their id
+    /// whenever they are needed and never held in memory. Lead `i` has the email
+    /// `lead{i}@example{i % 97}.test`, names, company, title, place, industry, size, revenue,
+    /// score, source and status picked from small tables by `i` (every field of
+    /// [`super::SYNTHETIC_FIELDS`]), and `createdAt` and `updatedAt` spread over the two years
+    /// before the clock's start (so a full export needs about 24 windows of 31 days). Declared
+    /// custom fields get values by data type; string, email and integer ones are unique per
+    /// lead (`{field}-{i}`, `{field}.{i}@example.test`, `i`), so lookups by them work too.
+    ///
+    /// Lookups by id, email or a custom field compute the lead on the fly; a lead written by
+    /// Sync Leads or seeded with [`super::FakeMarketo::insert_lead`] with a synthetic id or
+    /// email takes the synthetic lead's place. New leads get ids after `n` (and from 1001).
+    /// [`super::FakeMarketo::leads`] lists stored leads only.
+    pub fn synthetic_leads(mut self, n: u64) -> Self {
+        self.synthetic_leads = n;
+        self
+    }
+
+    /// Damages the export-file row of every `every`-th synthetic lead (ids `every`,
+    /// `2·every`, …; 0, the default, damages none), cycling through: one column too many, an
+    /// id that is not an integer, a quoted value holding a line break (valid CSV: a control a
+    /// correct ingester accepts), a non-integer in an integer field, an email without `@`, one
+    /// column too few. [`super::FakeMarketo::export_expectation`] says how many rows a correct
+    /// ingester accepts and skips.
+    pub fn corrupt_rows(mut self, every: u64) -> Self {
+        self.corrupt_every = every;
+        self
+    }
+
+    /// The loopback port to listen on (0, the default, picks a free one).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Serves the control endpoints under `/__fake/` (off by default; the `fake-marketo`
+    /// binary turns them on), for a client in another process: `GET /__fake/expectation?
+    /// fields=a,b` (the [`super::ExportExpectation`] as JSON), `POST /__fake/advance-clock?
+    /// seconds=S`, `POST /__fake/expire-tokens`, `POST /__fake/finish-exports` and
+    /// `POST /__fake/inject?fault=marketo:608|http:500|timeout-ms:2000&times=N[&identity=true]`.
+    /// They need no token, count against no limit and are not in the call log.
+    pub fn control_endpoints(mut self, enabled: bool) -> Self {
+        self.control = enabled;
         self
     }
 

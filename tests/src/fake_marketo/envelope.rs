@@ -2,6 +2,7 @@
 //! message}], nextPageToken?, moreResult?}` sent with HTTP 200 even on failure, the few
 //! non-envelope replies (identity, export files, HTTP-level errors), and error codes.
 
+use super::export_file::FileRange;
 use serde_json::{Map, Value, json};
 
 /// A response-level Marketo error (`errors[]` of a failed envelope).
@@ -76,13 +77,15 @@ impl Answer {
 /// What a handler returns.
 pub(crate) type Handled = Result<Answer, MarketoError>;
 
-/// An HTTP reply, with the Marketo error code it carries (for the call log).
+/// An HTTP reply, with the Marketo error code it carries (for the call log). Its body is
+/// `body`, or the `streamed` part of an export file, generated while it is written.
 #[derive(Debug, Clone)]
 pub(crate) struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    pub streamed: Option<FileRange>,
     pub error_code: Option<String>,
 }
 
@@ -91,7 +94,14 @@ const JSON: &str = "application/json;charset=UTF-8";
 impl Reply {
     /// A JSON body with `status`.
     pub fn json(status: u16, body: &Value) -> Self {
-        Reply { status, content_type: JSON, headers: Vec::new(), body: body.to_string().into_bytes(), error_code: None }
+        Reply {
+            status,
+            content_type: JSON,
+            headers: Vec::new(),
+            body: body.to_string().into_bytes(),
+            streamed: None,
+            error_code: None,
+        }
     }
 
     /// A plain-text body with `status`.
@@ -101,13 +111,21 @@ impl Reply {
             content_type: "text/plain;charset=UTF-8",
             headers: Vec::new(),
             body: body.as_bytes().to_vec(),
+            streamed: None,
             error_code: None,
         }
     }
 
     /// An empty body with `status`.
     pub fn empty(status: u16) -> Self {
-        Reply { status, content_type: "text/plain", headers: Vec::new(), body: Vec::new(), error_code: None }
+        Reply {
+            status,
+            content_type: "text/plain",
+            headers: Vec::new(),
+            body: Vec::new(),
+            streamed: None,
+            error_code: None,
+        }
     }
 
     /// A successful envelope.

@@ -1,11 +1,12 @@
 //! The HTTP side, on `std::net`: HTTP/1.1 requests (with keep-alive, `Content-Length` or
 //! chunked bodies) read into a [`Call`] (path, raw and decoded query, headers, body), with
 //! Marketo's HTTP-level limits (413 past a 1 MB body, 414 past an 8 KB URI), and a
-//! [`Reply`] written back.
+//! [`Reply`] written back (an export file generated as it is written, with its computed
+//! `Content-Length`).
 
 use super::envelope::{MarketoError, Reply, documented};
 use serde_json::Value;
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, BufWriter, Read, Write};
 
 /// Marketo answers 413 past a 1 MB body.
 const MAX_BODY: usize = 1024 * 1024;
@@ -196,20 +197,24 @@ fn read_chunked(reader: &mut impl BufRead) -> io::Result<Option<Vec<u8>>> {
 
 /// Writes `reply`, saying whether the connection stays open.
 pub(crate) fn write_reply(out: &mut impl Write, reply: &Reply, keep_alive: bool) -> io::Result<()> {
+    let length = reply.streamed.as_ref().map_or(reply.body.len() as u64, |s| s.len());
     let mut head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: {}\r\n",
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {length}\r\nConnection: {}\r\n",
         reply.status,
         reason(reply.status),
         reply.content_type,
-        reply.body.len(),
         if keep_alive { "keep-alive" } else { "close" },
     );
     for (name, value) in &reply.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
+    let mut out = BufWriter::with_capacity(64 * 1024, out);
     out.write_all(head.as_bytes())?;
-    out.write_all(&reply.body)?;
+    match &reply.streamed {
+        Some(streamed) => streamed.write_to(&mut out)?,
+        None => out.write_all(&reply.body)?,
+    }
     out.flush()
 }
 

@@ -1,5 +1,6 @@
 //! The lead database: the field schema (standard fields plus configured custom ones), the
-//! in-memory store, and the Leads endpoints: get by filter type, get by id, sync
+//! in-memory store over the synthetic leads (a stored lead takes the place of the synthetic
+//! one with its id), and the Leads endpoints: get by filter type, get by id, sync
 //! (createOrUpdate and friends), associate a Munchkin cookie, describe.
 
 use super::clock::{parse_instant, stamp};
@@ -7,8 +8,10 @@ use super::config::CustomField;
 use super::cookie;
 use super::envelope::{Answer, Handled, MarketoError, error, skipped};
 use super::http::Call;
+use super::synthetic::SyntheticLeads;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Most records one call may read or write, and most `filterValues`.
@@ -39,7 +42,7 @@ impl FieldDef {
 }
 
 /// Standard fields: name, display name, data type, length, read-only.
-const STANDARD: [(&str, &str, &str, Option<u32>, bool); 11] = [
+const STANDARD: [(&str, &str, &str, Option<u32>, bool); 23] = [
     ("id", "Id", "integer", None, true),
     ("email", "Email Address", "email", Some(255), false),
     ("firstName", "First Name", "string", Some(255), false),
@@ -48,6 +51,18 @@ const STANDARD: [(&str, &str, &str, Option<u32>, bool); 11] = [
     ("title", "Job Title", "string", Some(255), false),
     ("phone", "Phone Number", "phone", Some(255), false),
     ("leadSource", "Person Source", "string", Some(255), false),
+    ("leadStatus", "Lead Status", "string", Some(255), false),
+    ("leadScore", "Lead Score", "integer", None, false),
+    ("mobilePhone", "Mobile Phone Number", "phone", Some(255), false),
+    ("industry", "Industry", "string", Some(255), false),
+    ("numberOfEmployees", "Num Employees", "integer", None, false),
+    ("annualRevenue", "Annual Revenue", "currency", None, false),
+    ("website", "Website", "url", Some(255), false),
+    ("city", "City", "string", Some(255), false),
+    ("state", "State", "string", Some(255), false),
+    ("country", "Country", "string", Some(255), false),
+    ("postalCode", "Postal Code", "string", Some(255), false),
+    ("unsubscribed", "Unsubscribed", "boolean", None, false),
     ("createdAt", "Created At", "datetime", None, true),
     ("updatedAt", "Updated At", "datetime", None, true),
     ("cookies", "Cookies", "string", Some(255), true),
@@ -64,6 +79,11 @@ pub(crate) struct Lead {
 }
 
 impl Lead {
+    /// A lead without cookies.
+    pub fn new(id: i64, values: Map<String, Value>, created_at: DateTime<Utc>, updated_at: DateTime<Utc>) -> Self {
+        Lead { id, values, cookies: Vec::new(), created_at, updated_at }
+    }
+
     /// The value of `field` (`null` when unset, as Marketo implies for absent fields).
     pub fn value(&self, field: &str) -> Value {
         match field {
@@ -82,16 +102,18 @@ impl Lead {
     }
 }
 
-/// The store.
+/// The store: leads seeded or written, over the synthetic ones.
 #[derive(Debug)]
 pub(crate) struct LeadStore {
     pub fields: Vec<FieldDef>,
     leads: BTreeMap<i64, Lead>,
+    pub synthetic: Option<SyntheticLeads>,
     next_id: i64,
 }
 
 impl LeadStore {
-    pub fn new(custom: &[CustomField]) -> Self {
+    /// A store with the standard fields, `custom` ones and the `synthetic` leads.
+    pub fn new(custom: &[CustomField], synthetic: Option<SyntheticLeads>) -> Self {
         let standard = STANDARD
             .iter()
             .map(|&(name, display, data_type, length, read_only)| (name, display, data_type, length, read_only, false));
@@ -110,26 +132,71 @@ impl LeadStore {
                 custom,
             })
             .collect();
-        LeadStore { fields, leads: BTreeMap::new(), next_id: 1001 }
+        let synthetic_count = synthetic.as_ref().map_or(0, |s| s.count as i64);
+        LeadStore { fields, leads: BTreeMap::new(), synthetic, next_id: 1001.max(synthetic_count + 1) }
     }
 
-    fn field(&self, name: &str) -> Option<&FieldDef> {
+    pub(crate) fn field(&self, name: &str) -> Option<&FieldDef> {
         self.fields.iter().find(|f| f.name == name)
     }
 
-    /// Every lead, in id order.
+    /// Every stored lead (seeded, written, or taking a synthetic lead's place), in id order.
     pub fn iter(&self) -> impl Iterator<Item = &Lead> {
         self.leads.values()
+    }
+
+    /// The stored leads with ids from `from` on, in id order.
+    pub fn stored_from(&self, from: i64) -> impl Iterator<Item = &Lead> {
+        self.leads.range(from..).map(|(_, lead)| lead)
+    }
+
+    /// The index of the synthetic lead `id` when it has not been replaced by a stored one.
+    pub fn synthetic_index(&self, id: i64) -> Option<u64> {
+        self.synthetic.as_ref()?.index(id).filter(|_| !self.leads.contains_key(&id))
+    }
+
+    /// How many stored leads take a synthetic lead's place.
+    pub fn overriding(&self) -> u64 {
+        match self.synthetic.as_ref().map_or(0, |s| s.count as i64) {
+            0 => 0,
+            count => self.leads.range(1..=count).count() as u64,
+        }
+    }
+
+    /// Lead `id`: stored, or computed when synthetic.
+    pub fn get(&self, id: i64) -> Option<Cow<'_, Lead>> {
+        if let Some(lead) = self.leads.get(&id) {
+            return Some(Cow::Borrowed(lead));
+        }
+        let synthetic = self.synthetic.as_ref()?;
+        synthetic.index(id).map(|i| Cow::Owned(synthetic.lead(i, &self.fields)))
+    }
+
+    /// Whether lead `id` exists.
+    pub fn contains(&self, id: i64) -> bool {
+        self.leads.contains_key(&id) || self.synthetic.as_ref().is_some_and(|s| s.index(id).is_some())
+    }
+
+    /// Lead `id` as a stored lead, copying the synthetic one into the store first.
+    fn stored_mut(&mut self, id: i64) -> Option<&mut Lead> {
+        if let Some(i) = self.synthetic_index(id)
+            && let Some(synthetic) = &self.synthetic
+        {
+            let lead = synthetic.lead(i, &self.fields);
+            self.leads.insert(id, lead);
+        }
+        self.leads.get_mut(&id)
     }
 
     /// A lead with every schema field.
     pub fn render_all(&self, id: i64) -> Option<Value> {
         let names: Vec<String> = self.fields.iter().map(|f| f.name.clone()).collect();
-        self.leads.get(&id).map(|l| l.render(&names))
+        self.get(id).map(|l| l.render(&names))
     }
 
-    /// Seeds a lead from a test: any schema fields, plus optional `id`, `cookies` (one value or
-    /// a list, whole cookies or bare tokens), `createdAt` and `updatedAt`.
+    /// Seeds a lead from a test: any schema fields, plus optional `id` (a synthetic lead's id
+    /// replaces that lead), `cookies` (one value or a list, whole cookies or bare tokens),
+    /// `createdAt` and `updatedAt`.
     pub fn insert(&mut self, seed: &Value, now: DateTime<Utc>) -> Result<i64, String> {
         let object = seed.as_object().ok_or("a lead is a JSON object")?;
         let id = match object.get("id") {
@@ -184,9 +251,11 @@ impl LeadStore {
         }
     }
 
-    /// The leads whose `field` holds `key`.
+    /// The leads whose `field` holds `key`, in id order: stored ones by a scan, and the one
+    /// synthetic lead the key's shape names, if it really holds the key.
     fn find(&self, field: &str, key: &str) -> Vec<i64> {
-        self.leads
+        let mut ids: Vec<i64> = self
+            .leads
             .values()
             .filter(|lead| match field {
                 "email" => text(&lead.value("email")).is_some_and(|e| e.eq_ignore_ascii_case(key)),
@@ -194,7 +263,16 @@ impl LeadStore {
                 _ => text(&lead.value(field)).is_some_and(|v| v == key),
             })
             .map(|lead| lead.id)
-            .collect()
+            .collect();
+        if let (Some(synthetic), Some(def)) = (&self.synthetic, self.field(field))
+            && let Some(i) = synthetic.candidate(def, key)
+            && self.synthetic_index(i as i64).is_some()
+            && synthetic.holds(i, def, key)
+        {
+            let at = ids.partition_point(|id| *id < i as i64);
+            ids.insert(at, i as i64);
+        }
+        ids
     }
 
     /// `GET /rest/v1/leads.json?filterType=..&filterValues=..&fields=..&batchSize=..&nextPageToken=..`
@@ -238,7 +316,7 @@ impl LeadStore {
             for id in self.find(filter_type, &key) {
                 if !seen.contains(&id) {
                     seen.push(id);
-                    if let Some(lead) = self.leads.get(&id) {
+                    if let Some(lead) = self.get(id) {
                         entries.push(lead.render(&fields));
                     }
                 }
@@ -262,7 +340,7 @@ impl LeadStore {
     /// `GET /rest/v1/lead/{id}.json?fields=..`
     pub fn get_by_id(&self, id: i64, call: &Call) -> Handled {
         let fields = self.requested_fields(call.param("fields"))?;
-        Ok(Answer::result(self.leads.get(&id).map(|l| l.render(&fields)).into_iter().collect()))
+        Ok(Answer::result(self.get(id).map(|l| l.render(&fields)).into_iter().collect()))
     }
 
     /// `POST /rest/v1/leads.json` (Sync Leads): `action` (createOrUpdate by default, createOnly,
@@ -330,7 +408,7 @@ impl LeadStore {
     }
 
     fn update(&mut self, id: i64, object: &Map<String, Value>, now: DateTime<Utc>) -> Value {
-        if let Some(lead) = self.leads.get_mut(&id) {
+        if let Some(lead) = self.stored_mut(id) {
             let mut changed = false;
             for (name, value) in object.iter().filter(|(k, _)| k.as_str() != "id") {
                 if lead.values.get(name) != Some(value) {
@@ -348,14 +426,14 @@ impl LeadStore {
     /// `POST /rest/v1/leads/{id}/associate.json?cookie=..`: the cookie now points at this lead.
     pub fn associate(&mut self, id: i64, cookie_value: Option<&str>) -> Handled {
         let value = cookie_value.filter(|c| !c.is_empty()).ok_or_else(|| missing("cookie"))?;
-        if !self.leads.contains_key(&id) {
+        if !self.contains(id) {
             return Err(error(1004, "Lead not found"));
         }
         let token = cookie::token_of(value).ok_or_else(|| error(1012, format!("Invalid cookie value '{value}'")))?;
         for lead in self.leads.values_mut() {
             lead.cookies.retain(|c| c != token);
         }
-        if let Some(lead) = self.leads.get_mut(&id) {
+        if let Some(lead) = self.stored_mut(id) {
             lead.cookies.push(token.to_owned());
         }
         Ok(Answer::done())

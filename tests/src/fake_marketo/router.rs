@@ -1,9 +1,11 @@
 //! One request's way through the fake: identity, or an API call through injected faults,
 //! authentication, limits, the artificial delay and the route table; then the call log.
+//! Control calls (`/__fake/…`, when enabled) skip all of that.
 
 use super::auth;
 use super::call_log::CallRecord;
 use super::config::{ExportProgress, Fault};
+use super::control;
 use super::envelope::{Handled, Reply, documented, error};
 use super::http::Call;
 use super::ids;
@@ -12,7 +14,13 @@ use super::state::{Shared, World};
 /// Answers one request read from a connection (or the HTTP-level error found while reading
 /// it) and records it in the call log.
 pub(crate) fn serve(call: &Call, refused: Option<Reply>, shared: &Shared) -> Reply {
-    let at = shared.world().clock.now();
+    let (at, control) = {
+        let world = shared.world();
+        (world.clock.now(), world.config.control)
+    };
+    if control && refused.is_none() && call.path.starts_with(control::PREFIX) {
+        return control::answer(call, shared);
+    }
     let reply = match refused {
         Some(reply) => reply,
         None => answer(call, shared),

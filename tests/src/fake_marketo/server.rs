@@ -5,6 +5,7 @@
 use super::activities::RecordedActivity;
 use super::call_log::{CallRecord, max_in_window};
 use super::config::{FakeMarketoConfig, Fault};
+use super::export_file::ExportExpectation;
 use super::http::{Incoming, read_request, write_reply};
 use super::router::serve;
 use super::state::Shared;
@@ -29,9 +30,10 @@ pub struct FakeMarketo {
 }
 
 impl FakeMarketo {
-    /// Starts a fake set up by `config` on a free loopback port.
+    /// Starts a fake set up by `config` on a loopback port (a free one unless
+    /// [`FakeMarketoConfig::port`] names one).
     pub fn start(config: FakeMarketoConfig) -> Result<Self> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).context("binding the fake Marketo")?;
+        let listener = TcpListener::bind(("127.0.0.1", config.port)).context("binding the fake Marketo")?;
         let port = listener.local_addr()?.port();
         let shared = Arc::new(Shared::new(config));
         let inner = shared.clone();
@@ -68,7 +70,7 @@ impl FakeMarketo {
     }
 
     /// Seeds a lead and returns its id. `fields` is a JSON object of lead fields (standard or
-    /// declared custom ones), with optional `id`, `cookies` (a whole `_mkto_trk` value, a bare
+    /// declared custom ones), with optional `id` (a synthetic lead's id replaces that lead), `cookies` (a whole `_mkto_trk` value, a bare
     /// `_mch-…` token, or a list of them), `createdAt` and `updatedAt` (ISO-8601; the fake's
     /// now by default).
     pub fn insert_lead(&self, fields: Value) -> Result<i64> {
@@ -77,12 +79,13 @@ impl FakeMarketo {
         world.leads.insert(&fields, now).map_err(|e| anyhow!("insert_lead: {e}"))
     }
 
-    /// The lead `id` with every field, as the fake holds it.
+    /// The lead `id` with every field, as the fake holds it (synthetic leads computed).
     pub fn lead(&self, id: i64) -> Option<Value> {
         self.shared.world().leads.render_all(id)
     }
 
-    /// Every lead with every field, in id order.
+    /// Every stored lead (seeded, written, or taking a synthetic lead's place) with every
+    /// field, in id order; synthetic leads never written are not listed.
     pub fn leads(&self) -> Vec<Value> {
         let world = self.shared.world();
         world.leads.iter().filter_map(|l| world.leads.render_all(l.id)).collect()
@@ -155,26 +158,20 @@ impl FakeMarketo {
     /// Moves the export queue one step: processing jobs complete, then queued jobs start, oldest
     /// first, up to the running limit.
     pub fn advance_exports(&self) {
-        let mut world = self.shared.world();
-        let now = world.clock.now();
-        let rules = world.export_rules();
-        let world = &mut *world;
-        world.exports.advance(&world.leads, rules, now);
+        self.shared.world().advance_exports();
     }
 
     /// Moves the export queue until no job is queued or processing.
     pub fn finish_exports(&self) {
-        let mut world = self.shared.world();
-        let now = world.clock.now();
-        let rules = world.export_rules();
-        let world = &mut *world;
-        // Each step completes at least one job while any is busy and the running limit is not zero.
-        for _ in 0..=2 * world.config.max_queued_exports.max(1) {
-            if !world.exports.busy() {
-                break;
-            }
-            world.exports.advance(&world.leads, rules, now);
-        }
+        self.shared.world().finish_exports();
+    }
+
+    /// What a correct ingester must accept and skip in a full export of `fields` (the
+    /// `fields` of the export jobs) over windows covering every lead the fake holds now:
+    /// stored leads are valid, and synthetic ones are damaged as
+    /// [`FakeMarketoConfig::corrupt_rows`] says.
+    pub fn export_expectation(&self, fields: &[&str]) -> ExportExpectation {
+        self.shared.world().export_expectation(fields)
     }
 
     /// The status of export job `id` (`Created`, `Queued`, `Processing`, `Completed`,

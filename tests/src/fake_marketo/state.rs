@@ -7,9 +7,11 @@ use super::bulk::{ExportRules, Exports};
 use super::call_log::CallRecord;
 use super::clock::Clock;
 use super::config::FakeMarketoConfig;
+use super::export_file::{ExportExpectation, expectation};
 use super::ids;
 use super::leads::LeadStore;
 use super::limits::{Faults, Limits};
+use super::synthetic::SyntheticLeads;
 use std::collections::HashMap;
 use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -34,13 +36,15 @@ pub(crate) struct World {
 
 impl World {
     pub fn new(config: FakeMarketoConfig) -> Self {
+        let clock = Clock::new(config.clock_start);
+        let synthetic = (config.synthetic_leads > 0).then(|| SyntheticLeads::new(config.synthetic_leads, clock.now()));
         World {
-            clock: Clock::new(config.clock_start),
+            clock,
             delay: config.delay,
             tokens: Tokens::default(),
             limits: Limits::default(),
             faults: Faults::default(),
-            leads: LeadStore::new(&config.custom_fields),
+            leads: LeadStore::new(&config.custom_fields, synthetic),
             activities: ActivityLog::default(),
             exports: Exports::default(),
             calls: Vec::new(),
@@ -55,6 +59,29 @@ impl World {
         ids::request_id(self.requests, self.clock.now())
     }
 
+    /// Moves the export queue one step: processing jobs complete, then queued jobs start.
+    pub fn advance_exports(&mut self) {
+        let now = self.clock.now();
+        let rules = self.export_rules();
+        self.exports.advance(&self.leads, rules, now);
+    }
+
+    /// Moves the export queue until no job is queued or processing.
+    pub fn finish_exports(&mut self) {
+        // Each step completes at least one job while any is busy and the running limit is not zero.
+        for _ in 0..=2 * self.config.max_queued_exports.max(1) {
+            if !self.exports.busy() {
+                break;
+            }
+            self.advance_exports();
+        }
+    }
+
+    /// What a full export of `fields` holds.
+    pub fn export_expectation(&self, fields: &[&str]) -> ExportExpectation {
+        expectation(&self.leads, self.config.corrupt_every, fields)
+    }
+
     /// The export queue's limits.
     pub fn export_rules(&self) -> ExportRules {
         ExportRules {
@@ -62,6 +89,7 @@ impl World {
             queued: self.config.max_queued_exports,
             daily_bytes: self.config.export_daily_bytes,
             max_days: self.config.max_export_days,
+            corrupt_every: self.config.corrupt_every,
         }
     }
 }

@@ -1,0 +1,222 @@
+//! Marketo, as the Worker sees it: whether it is configured, and typed calls to the
+//! [`MarketoGateway`](crate::marketo_gateway::MarketoGateway) Durable Object, the only code
+//! that talks to Marketo (one instance per deployment, so every caller shares one token, one
+//! call budget and one outbox).
+//!
+//! Configuration comes from Worker variables and secrets (`.dev.vars` locally):
+//! `MARKETO_ENDPOINT` (REST base, e.g. `https://123-ABC-456.mktorest.com`),
+//! `MARKETO_CLIENT_ID`, `MARKETO_CLIENT_SECRET` (a secret, never returned by any API), and
+//! optional tuning: `MARKETO_IDENTITY` (identity base, default `{endpoint}/identity`),
+//! `MARKETO_CALLS_PER_WINDOW` (80), `MARKETO_WINDOW_MS` (20000), `MARKETO_MAX_IN_FLIGHT`
+//! (5), `MARKETO_ACTIVITY_TYPE_ID` (100001), `MARKETO_BACKOFF_MS` (1000, the first retry's
+//! delay), `MARKETO_POLL_MS` (10000, export status polls), `MARKETO_SYNC_INTERVAL_MS` (60000,
+//! incremental sync). Without an endpoint, Marketo is off and everything runs on the local
+//! lead store.
+
+use crate::error::{ApiError, ApiResult};
+use confab_domain::marketo::{ActivityKind, BudgetConfig};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+use worker::{Env, Method, Request, RequestInit};
+
+/// The Durable Object binding name, as declared in `wrangler.toml`.
+const BINDING: &str = "MARKETO_GATEWAY";
+
+/// How Confab reaches one Marketo instance.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// REST base URL, without a trailing slash.
+    pub endpoint: String,
+    /// Identity base URL, without a trailing slash.
+    pub identity: String,
+    /// OAuth client id.
+    pub client_id: String,
+    /// OAuth client secret.
+    pub client_secret: String,
+    /// Confab's share of the instance's limits.
+    pub budget: BudgetConfig,
+    /// The custom activity type Confab's activities are written as.
+    pub activity_type_id: i64,
+    /// Delay before the first retry; later retries back off exponentially.
+    pub backoff_ms: i64,
+    /// Interval between export status polls.
+    pub poll_ms: i64,
+    /// Interval between incremental syncs.
+    pub sync_interval_ms: i64,
+}
+
+fn text(env: &Env, name: &str) -> Option<String> {
+    env.var(name).ok().map(|v| v.to_string()).filter(|v| !v.trim().is_empty())
+}
+
+fn number(env: &Env, name: &str, default: i64) -> i64 {
+    text(env, name).and_then(|v| v.trim().parse().ok()).filter(|v| *v > 0).unwrap_or(default)
+}
+
+impl Config {
+    /// The configuration, or `None` when Marketo is not configured.
+    pub fn from_env(env: &Env) -> Option<Config> {
+        let endpoint = text(env, "MARKETO_ENDPOINT")?.trim_end_matches('/').to_owned();
+        let identity = text(env, "MARKETO_IDENTITY")
+            .map(|i| i.trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| format!("{endpoint}/identity"));
+        let defaults = BudgetConfig::default();
+        Some(Config {
+            identity,
+            client_id: text(env, "MARKETO_CLIENT_ID")?,
+            client_secret: text(env, "MARKETO_CLIENT_SECRET")?,
+            budget: BudgetConfig {
+                calls_per_window: u32::try_from(number(
+                    env,
+                    "MARKETO_CALLS_PER_WINDOW",
+                    i64::from(defaults.calls_per_window),
+                ))
+                .unwrap_or(defaults.calls_per_window)
+                .min(100),
+                window_ms: number(env, "MARKETO_WINDOW_MS", defaults.window_ms),
+                max_in_flight: u32::try_from(number(env, "MARKETO_MAX_IN_FLIGHT", i64::from(defaults.max_in_flight)))
+                    .unwrap_or(defaults.max_in_flight)
+                    .min(10),
+            },
+            activity_type_id: number(env, "MARKETO_ACTIVITY_TYPE_ID", 100_001),
+            backoff_ms: number(env, "MARKETO_BACKOFF_MS", 1_000),
+            poll_ms: number(env, "MARKETO_POLL_MS", 10_000),
+            sync_interval_ms: number(env, "MARKETO_SYNC_INTERVAL_MS", 60_000),
+            endpoint,
+        })
+    }
+}
+
+/// Whether Marketo is configured for this deployment.
+pub fn enabled(env: &Env) -> bool {
+    Config::from_env(env).is_some()
+}
+
+/// `POST https://marketo-gateway/{op}` with a JSON body; the gateway answers JSON, or an
+/// error envelope with the status to pass on.
+async fn gateway<T: DeserializeOwned>(env: &Env, op: &str, body: &impl Serialize) -> ApiResult<T> {
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(JsValue::from_str(&serde_json::to_string(body)?)));
+    let req = Request::new_with_init(&format!("https://marketo-gateway/{op}"), &init)?;
+    let stub = env.durable_object(BINDING)?.get_by_name("marketo")?;
+    let mut resp = stub.fetch_with_request(req).await?;
+    match resp.status_code() {
+        200 => Ok(resp.json().await?),
+        503 => Err(ApiError::Unavailable(resp.text().await.unwrap_or_default())),
+        status => Err(ApiError::Internal(format!("marketo gateway answered {status}: {}", resp.text().await?))),
+    }
+}
+
+/// A lookup's answer: the lead, or none.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Found {
+    /// The lead, as stored locally after the lookup.
+    pub lead: Option<StoredLead>,
+}
+
+/// A lead as the widget may see it: the local row id and its attributes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredLead {
+    /// `leads.id`.
+    pub id: i64,
+    /// Marketo's id, when known.
+    pub marketo_id: Option<i64>,
+    /// Every stored field by REST name.
+    pub attributes: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Asks Marketo which lead carries this Munchkin cookie; the gateway stores the answer
+/// (the lead, or that there is none) locally before answering.
+pub async fn lookup_cookie(env: &Env, cookie: &str) -> ApiResult<Option<StoredLead>> {
+    let found: Found = gateway(env, "lookup-cookie", &serde_json::json!({ "cookie": cookie })).await?;
+    Ok(found.lead)
+}
+
+/// What a visitor told us about themselves: the email and optionally other fields.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Identify {
+    /// Validated email, lower case.
+    pub email: String,
+    /// The visitor's Munchkin cookie, to associate with the lead.
+    pub cookie: Option<String>,
+    /// Other captured fields by REST name.
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Creates or updates the lead in Marketo and associates the cookie; stores the result.
+pub async fn identify(env: &Env, identify: &Identify) -> ApiResult<Option<StoredLead>> {
+    let found: Found = gateway(env, "identify", identify).await?;
+    Ok(found.lead)
+}
+
+/// Tells the gateway new activities wait in the outbox.
+pub async fn kick(env: &Env) -> ApiResult<()> {
+    let _: serde_json::Value = gateway(env, "kick", &serde_json::json!({})).await?;
+    Ok(())
+}
+
+/// Any admin-facing gateway operation, answered as JSON.
+pub async fn admin(env: &Env, op: &str, body: &serde_json::Value) -> ApiResult<serde_json::Value> {
+    gateway(env, op, body).await
+}
+
+/// A meeting event to write back to Marketo.
+#[derive(Debug, Clone, Copy)]
+pub enum MeetingEvent {
+    /// Booked.
+    Scheduled,
+    /// Moved.
+    Rescheduled,
+    /// Canceled.
+    Canceled,
+    /// The visitor did not come.
+    NoShow,
+    /// Held.
+    Completed,
+}
+
+/// Puts the meeting's activity in the outbox (when Marketo is configured) and wakes the
+/// gateway after the response. A failure is logged, never returned: the meeting itself is
+/// already stored.
+pub async fn record_meeting(
+    env: &Env,
+    ctx: &worker::Context,
+    db: &worker::D1Database,
+    meeting: &str,
+    event: MeetingEvent,
+    sequence_hint: &str,
+) {
+    if !enabled(env) {
+        return;
+    }
+    let result = async {
+        let Some((email, agent, start)) = crate::store::outbox::meeting_facts(db, meeting).await? else {
+            return Ok(());
+        };
+        let kind = match event {
+            MeetingEvent::Scheduled => ActivityKind::MeetingScheduled { agent, start },
+            MeetingEvent::Rescheduled => ActivityKind::MeetingRescheduled { agent, start },
+            MeetingEvent::Canceled => ActivityKind::MeetingCanceled { agent, start },
+            MeetingEvent::NoShow => ActivityKind::MeetingNoShow { agent, start },
+            MeetingEvent::Completed => ActivityKind::MeetingCompleted { agent, start },
+        };
+        let at = crate::clock::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let key = format!("meeting:{meeting}:{event:?}:{sequence_hint}").to_lowercase();
+        let marketo_id = crate::store::leads::lead_by_email(db, &email).await?.and_then(|l| l.marketo_id);
+        crate::store::outbox::enqueue(db, &key, &email, marketo_id, &at, &kind).await?;
+        Ok::<(), ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            let env = env.clone();
+            ctx.wait_until(async move {
+                if let Err(e) = kick(&env).await {
+                    worker::console_warn!("marketo gateway kick failed: {e}");
+                }
+            });
+        }
+        Err(e) => worker::console_error!("marketo outbox: {e}"),
+    }
+}

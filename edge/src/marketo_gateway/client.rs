@@ -1,0 +1,400 @@
+//! The Marketo REST client inside the gateway: one token, one call budget, retries.
+//!
+//! Invariants: no call starts unless [`Budget::try_start`] admitted it (so Confab never makes
+//! more than its configured share of calls per window, nor more at once); every admitted call
+//! is finished by an [`InFlight`] guard, whatever happens to the future; background work
+//! leaves a reserve of the window to visitors' lookups; after a 607 background work stops
+//! until Marketo's quota resets. Call start times are kept in the object's SQLite so a
+//! restarted object still respects the window.
+
+use crate::clock;
+use crate::marketo::Config;
+use confab_domain::marketo::{
+    Action, Budget, Envelope, Failure, Token, backoff_ms, parse_envelope, parse_token, quota_resets_at_ms,
+};
+use futures_util::future::{Either, select};
+use std::cell::RefCell;
+use std::time::Duration;
+use wasm_bindgen::JsValue;
+use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, Response, SqlStorage};
+
+/// How long a visitor may wait, or whether the work can wait for the budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Urgency {
+    /// A visitor is waiting: give up at this instant (Unix ms).
+    Visitor {
+        /// The deadline, Unix milliseconds.
+        deadline_ms: i64,
+    },
+    /// Sync and outbox work: waits for the budget, stops during a quota pause.
+    Background,
+}
+
+/// Most retries of a background call before it reports the failure to its caller.
+const BACKGROUND_ATTEMPTS: u32 = 6;
+/// Longest single backoff.
+const BACKOFF_CAP_MS: i64 = 60_000;
+/// Longest wait for one background call's answer.
+const BACKGROUND_TIMEOUT_MS: i64 = 30_000;
+
+/// What the gateway knows between calls.
+struct Inner {
+    token: Option<Token>,
+    budget: Budget,
+    /// Background work waits until then (a 607 daily quota).
+    paused_until_ms: i64,
+    /// The last failure, for the admin: (when, what).
+    last_error: Option<(i64, String)>,
+    calls: u64,
+}
+
+/// The client; lives as long as the Durable Object instance.
+pub struct Client {
+    config: Config,
+    sql: SqlStorage,
+    inner: RefCell<Inner>,
+}
+
+/// Ends an admitted call when dropped.
+pub struct InFlight<'a> {
+    client: &'a Client,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.client.inner.borrow_mut().budget.finish();
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct StartRow {
+    start_ms: f64,
+}
+
+#[derive(serde::Deserialize)]
+struct ValueRow {
+    value: String,
+}
+
+/// Now, Unix milliseconds.
+pub fn now_ms() -> i64 {
+    clock::now().timestamp_millis()
+}
+
+/// Sleeps `ms` (at least 1).
+pub async fn sleep(ms: i64) {
+    Delay::from(Duration::from_millis(u64::try_from(ms.max(1)).unwrap_or(1))).await;
+}
+
+fn jitter() -> f64 {
+    clock::random_bytes(2).map(|b| f64::from(u16::from_le_bytes([b[0], b[1]])) / 65_536.0).unwrap_or(0.5)
+}
+
+fn encode(value: &str) -> String {
+    confab_domain::marketo::cookie_query(value)
+}
+
+impl Client {
+    /// A client over the object's SQLite, restoring the call window and the token.
+    pub fn new(config: Config, sql: SqlStorage) -> Self {
+        let now = now_ms();
+        let _ = sql.exec("CREATE TABLE IF NOT EXISTS calls (start_ms INTEGER NOT NULL)", None);
+        let _ = sql.exec("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)", None);
+        let history: Vec<i64> = sql
+            .exec(
+                "SELECT start_ms FROM calls WHERE start_ms > ?",
+                vec![((now - config.budget.window_ms) as f64).into()],
+            )
+            .and_then(|c| c.to_array::<StartRow>())
+            .map(|rows| rows.into_iter().map(|r| r.start_ms as i64).collect())
+            .unwrap_or_default();
+        let token = sql
+            .exec("SELECT value FROM kv WHERE key = 'token'", None)
+            .and_then(|c| c.to_array::<ValueRow>())
+            .ok()
+            .and_then(|rows| rows.into_iter().next())
+            .and_then(|row| serde_json::from_str::<(String, i64)>(&row.value).ok())
+            .map(|(access_token, expires_at_ms)| Token { access_token, expires_at_ms });
+        let paused_until_ms = sql
+            .exec("SELECT value FROM kv WHERE key = 'paused_until'", None)
+            .and_then(|c| c.to_array::<ValueRow>())
+            .ok()
+            .and_then(|rows| rows.into_iter().next())
+            .and_then(|row| row.value.parse().ok())
+            .unwrap_or(0);
+        Client {
+            inner: RefCell::new(Inner {
+                token,
+                budget: Budget::with_history(config.budget, history),
+                paused_until_ms,
+                last_error: None,
+                calls: 0,
+            }),
+            config,
+            sql,
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Until when background work is paused (a 607), Unix ms; 0 when it is not.
+    pub fn paused_until_ms(&self) -> i64 {
+        let paused = self.inner.borrow().paused_until_ms;
+        if paused > now_ms() { paused } else { 0 }
+    }
+
+    /// The budget as the admin sees it: calls in the current window, in flight, calls made
+    /// by this instance, and the last failure.
+    pub fn status(&self) -> serde_json::Value {
+        let now = now_ms();
+        let inner = self.inner.borrow();
+        serde_json::json!({
+            "calls_in_window": inner.budget.calls_in_window(now),
+            "in_flight": inner.budget.in_flight(),
+            "calls_per_window": self.config.budget.calls_per_window,
+            "window_ms": self.config.budget.window_ms,
+            "max_in_flight": self.config.budget.max_in_flight,
+            "calls_since_start": inner.calls,
+            "paused_until_ms": if inner.paused_until_ms > now { inner.paused_until_ms } else { 0 },
+            "last_error": inner.last_error.as_ref().map(|(at, what)| serde_json::json!({ "at_ms": at, "message": what })),
+        })
+    }
+
+    fn note_error(&self, failure: &Failure) {
+        worker::console_warn!("marketo: {failure}");
+        self.inner.borrow_mut().last_error = Some((now_ms(), failure.describe()));
+    }
+
+    /// Waits for a place in the budget; counts the call as started.
+    async fn acquire(&self, urgency: Urgency) -> Result<InFlight<'_>, Failure> {
+        let reserve = (self.config.budget.calls_per_window / 8).max(1);
+        loop {
+            let now = now_ms();
+            let admitted = {
+                let mut inner = self.inner.borrow_mut();
+                if urgency == Urgency::Background && inner.paused_until_ms > now {
+                    return Err(Failure::DailyQuota);
+                }
+                if urgency == Urgency::Background
+                    && inner.budget.calls_in_window(now) + reserve >= self.config.budget.calls_per_window
+                {
+                    Err(now + 250)
+                } else {
+                    inner.budget.try_start(now)
+                }
+            };
+            match admitted {
+                Ok(()) => {
+                    self.inner.borrow_mut().calls += 1;
+                    let window_start = now - self.config.budget.window_ms;
+                    let _ = self.sql.exec("INSERT INTO calls (start_ms) VALUES (?)", vec![(now as f64).into()]);
+                    let _ = self.sql.exec("DELETE FROM calls WHERE start_ms <= ?", vec![(window_start as f64).into()]);
+                    return Ok(InFlight { client: self });
+                }
+                Err(at) => {
+                    if let Urgency::Visitor { deadline_ms } = urgency
+                        && at >= deadline_ms
+                    {
+                        return Err(Failure::Unavailable("Confab's share of the Marketo API is in use".into()));
+                    }
+                    sleep((at - now).clamp(5, 5_000)).await;
+                }
+            }
+        }
+    }
+
+    fn timeout(&self, urgency: Urgency) -> i64 {
+        match urgency {
+            Urgency::Visitor { deadline_ms } => (deadline_ms - now_ms()).max(1),
+            Urgency::Background => BACKGROUND_TIMEOUT_MS,
+        }
+    }
+
+    /// A usable access token, fetched from the identity endpoint when needed (identity calls
+    /// do not count against Marketo's API limits).
+    async fn token(&self, urgency: Urgency) -> Result<String, Failure> {
+        let now = now_ms();
+        if let Some(token) = self.inner.borrow().token.as_ref().filter(|t| t.usable(now)) {
+            return Ok(token.access_token.clone());
+        }
+        let url = format!(
+            "{}/oauth/token?grant_type=client_credentials&client_id={}&client_secret={}",
+            self.config.identity,
+            encode(&self.config.client_id),
+            encode(&self.config.client_secret)
+        );
+        let mut resp = send(Method::Get, &url, None, None, None, self.timeout(urgency)).await?;
+        let body = resp.text().await.map_err(|e| Failure::Unavailable(format!("identity answer unreadable: {e}")))?;
+        let token = parse_token(resp.status_code(), &body, now_ms())?;
+        let stored = serde_json::to_string(&(&token.access_token, token.expires_at_ms)).unwrap_or_default();
+        let _ = self.sql.exec(
+            "INSERT INTO kv (key, value) VALUES ('token', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            vec![stored.into()],
+        );
+        let access = token.access_token.clone();
+        self.inner.borrow_mut().token = Some(token);
+        Ok(access)
+    }
+
+    fn forget_token(&self) {
+        self.inner.borrow_mut().token = None;
+        let _ = self.sql.exec("DELETE FROM kv WHERE key = 'token'", None);
+    }
+
+    /// What to do after `failure` on attempt `attempt` (0-based): `Some(delay)` to retry.
+    fn after_failure(&self, failure: &Failure, urgency: Urgency, attempt: u32, refreshed: &mut bool) -> Option<i64> {
+        self.note_error(failure);
+        let now = now_ms();
+        match failure.action() {
+            Action::RefreshTokenThenRetry if !*refreshed => {
+                *refreshed = true;
+                self.forget_token();
+                Some(0)
+            }
+            Action::RetryAfterBackoff => {
+                if *failure == Failure::RateLimited {
+                    self.inner.borrow_mut().budget.penalise(now);
+                }
+                let delay = backoff_ms(attempt, self.config.backoff_ms, BACKOFF_CAP_MS, jitter());
+                match urgency {
+                    Urgency::Visitor { deadline_ms } => (now + delay < deadline_ms).then_some(delay),
+                    Urgency::Background => (attempt + 1 < BACKGROUND_ATTEMPTS).then_some(delay),
+                }
+            }
+            Action::PauseUntilQuotaReset => {
+                let until = quota_resets_at_ms(now);
+                self.inner.borrow_mut().paused_until_ms = until;
+                let _ = self.sql.exec(
+                    "INSERT INTO kv (key, value) VALUES ('paused_until', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    vec![until.to_string().into()],
+                );
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// One REST call (path from the REST base, query already percent-encoded) with the
+    /// envelope checked; retried as the failure allows.
+    pub async fn call(
+        &self,
+        urgency: Urgency,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<Envelope, Failure> {
+        let mut url = format!("{}{path}", self.config.endpoint);
+        for (i, (name, value)) in query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(name);
+            url.push('=');
+            url.push_str(value);
+        }
+        let body = body.map(serde_json::Value::to_string);
+        let mut refreshed = false;
+        let mut attempt = 0;
+        loop {
+            let result = async {
+                let _in_flight = self.acquire(urgency).await?;
+                let token = self.token(urgency).await?;
+                let mut resp =
+                    send(method.clone(), &url, Some(&token), body.as_deref(), None, self.timeout(urgency)).await?;
+                let text = resp.text().await.map_err(|e| Failure::Unavailable(format!("answer unreadable: {e}")))?;
+                parse_envelope(resp.status_code(), &text)
+            }
+            .await;
+            match result {
+                Ok(envelope) => return Ok(envelope),
+                Err(failure) => match self.after_failure(&failure, urgency, attempt, &mut refreshed) {
+                    Some(delay) => {
+                        if delay > 0 {
+                            attempt += 1;
+                            sleep(delay).await;
+                        }
+                    }
+                    None => return Err(failure),
+                },
+            }
+        }
+    }
+
+    /// Starts downloading a bulk export file from byte `from`; the returned guard keeps the
+    /// call counted as in flight while the body streams. Not retried: the sync resumes.
+    pub async fn download(&self, path: &str, from: u64) -> Result<(Response, InFlight<'_>), Failure> {
+        let url = format!("{}{path}", self.config.endpoint);
+        let mut refreshed = false;
+        loop {
+            let in_flight = self.acquire(Urgency::Background).await?;
+            let token = self.token(Urgency::Background).await?;
+            let range = (from > 0).then(|| format!("bytes={from}-"));
+            let mut resp = send(Method::Get, &url, Some(&token), None, range.as_deref(), BACKGROUND_TIMEOUT_MS).await?;
+            let status = resp.status_code();
+            let is_csv = resp.headers().get("Content-Type").ok().flatten().is_some_and(|t| !t.contains("json"));
+            if (status == 200 || status == 206) && is_csv {
+                return Ok((resp, in_flight));
+            }
+            let text = resp.text().await.unwrap_or_default();
+            drop(in_flight);
+            let failure = match parse_envelope(status, &text) {
+                Ok(_) => Failure::Unavailable(format!("the export file answered {status} without a file")),
+                Err(failure) => failure,
+            };
+            self.note_error(&failure);
+            if matches!(failure, Failure::TokenInvalid | Failure::TokenExpired) && !refreshed {
+                refreshed = true;
+                self.forget_token();
+                continue;
+            }
+            if failure == Failure::DailyQuota {
+                let mut skip = false;
+                self.after_failure(&failure, Urgency::Background, 0, &mut skip);
+            }
+            return Err(failure);
+        }
+    }
+}
+
+/// Sends one request, giving up after `timeout_ms` (the request is aborted).
+async fn send(
+    method: Method,
+    url: &str,
+    bearer: Option<&str>,
+    body: Option<&str>,
+    range: Option<&str>,
+    timeout_ms: i64,
+) -> Result<Response, Failure> {
+    let headers = Headers::new();
+    let unavailable = |e: worker::Error| Failure::Unavailable(format!("request not sent: {e}"));
+    if let Some(token) = bearer {
+        headers.set("Authorization", &format!("Bearer {token}")).map_err(unavailable)?;
+    }
+    if body.is_some() {
+        headers.set("Content-Type", "application/json").map_err(unavailable)?;
+    }
+    if let Some(range) = range {
+        headers.set("Range", range).map_err(unavailable)?;
+    }
+    let mut init = RequestInit::new();
+    init.with_method(method).with_headers(headers);
+    if let Some(body) = body {
+        init.with_body(Some(JsValue::from_str(body)));
+    }
+    let request = Request::new_with_init(url, &init).map_err(unavailable)?;
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let fetch = Fetch::Request(request);
+    let sending = Box::pin(fetch.send_with_signal(&signal));
+    let timer = Box::pin(sleep(timeout_ms));
+    match select(sending, timer).await {
+        Either::Left((Ok(resp), _)) => Ok(resp),
+        Either::Left((Err(e), _)) => Err(Failure::Unavailable(format!("Marketo did not answer: {e}"))),
+        Either::Right(((), _)) => {
+            controller.abort();
+            Err(Failure::Unavailable(format!("Marketo did not answer within {timeout_ms} ms")))
+        }
+    }
+}

@@ -1,0 +1,448 @@
+//! Lead sync through the Bulk Extract API: the initial sync walks `updatedAt` windows of at
+//! most 31 days over the whole database, then an incremental sync exports what changed since
+//! the high-water mark, every `sync_interval_ms`.
+//!
+//! Each window: create the export job, enqueue it, poll its status, then stream the file
+//! into D1 in batches. Invariant: progress (window, job, byte offset, line, counts) is saved
+//! in the object's SQLite after each D1 batch is written, and leads are upserted by Marketo
+//! id, so a sync interrupted anywhere (a restart, an outage, the CPU limit) resumes from the
+//! saved offset with a `Range` request and ends with every row exactly once. One job runs
+//! at a time, within Marketo's two.
+
+use super::client::{Client, Urgency, now_ms};
+use crate::error::ApiResult;
+use crate::store::leads;
+use confab_domain::marketo::{
+    CsvIngest, ExportStatus, FieldInfo, LeadRecord, export_create_body, export_windows, parse_describe,
+    parse_export_status,
+};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use worker::{D1Database, Method, SqlStorage};
+
+/// Rows written to D1 per statement.
+const BATCH_ROWS: usize = 1_000;
+/// Wall time one wake-up may spend downloading before it saves and yields.
+const SLICE_MS: i64 = 20_000;
+/// Overlap of incremental windows, for clock skew between Marketo and Confab.
+const OVERLAP_MS: i64 = 5 * 60_000;
+/// Skipped-row reasons kept for the admin.
+const KEPT_REASONS: usize = 20;
+
+/// Where the sync is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Never started.
+    Idle,
+    /// The initial sync.
+    Initial,
+    /// Caught up; incremental syncs follow.
+    Incremental,
+}
+
+/// A field's name and Marketo data type.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FieldType {
+    name: String,
+    data_type: String,
+}
+
+/// The export job of the current window.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Job {
+    export_id: String,
+    /// created, queued (enqueued, waiting to complete), downloading.
+    step: String,
+    records: u64,
+    header: Option<Vec<String>>,
+    offset: u64,
+    next_line: u64,
+}
+
+/// Everything the sync remembers, saved as JSON in the object's SQLite.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SyncState {
+    /// Phase.
+    pub phase: Phase,
+    /// Fields synced (REST names) with their types.
+    pub fields: Vec<FieldType>,
+    /// The windows of the current pass, `[start, end)` Unix ms.
+    pub windows: Vec<(i64, i64)>,
+    /// Index of the current window.
+    pub window: usize,
+    /// The current window's job.
+    pub job: Option<Job>,
+    /// Rows stored, over all passes.
+    pub rows: u64,
+    /// Rows skipped as malformed or invalid.
+    pub skipped: u64,
+    /// Rows Marketo reported in completed jobs.
+    pub exported: u64,
+    /// The latest skipped rows' reasons.
+    pub skipped_reasons: Vec<String>,
+    /// When the initial sync started and finished, Unix ms.
+    pub started_at_ms: i64,
+    /// When the initial sync finished, Unix ms (0 while running).
+    pub finished_at_ms: i64,
+    /// Everything updated before this instant is stored (Unix ms).
+    pub high_water_ms: i64,
+    /// When the next step is due (Unix ms).
+    pub next_at_ms: i64,
+    /// The last error, for the admin.
+    pub last_error: Option<String>,
+    /// Consecutive failures of the current step.
+    pub failures: u32,
+    /// When the last incremental pass finished.
+    pub last_incremental_ms: i64,
+}
+
+impl SyncState {
+    fn idle() -> Self {
+        SyncState {
+            phase: Phase::Idle,
+            fields: Vec::new(),
+            windows: Vec::new(),
+            window: 0,
+            job: None,
+            rows: 0,
+            skipped: 0,
+            exported: 0,
+            skipped_reasons: Vec::new(),
+            started_at_ms: 0,
+            finished_at_ms: 0,
+            high_water_ms: 0,
+            next_at_ms: 0,
+            last_error: None,
+            failures: 0,
+            last_incremental_ms: 0,
+        }
+    }
+
+    fn types(&self) -> Vec<FieldInfo> {
+        self.fields
+            .iter()
+            .map(|f| FieldInfo {
+                name: f.name.clone(),
+                display_name: f.name.clone(),
+                data_type: f.data_type.clone(),
+                read_only: false,
+            })
+            .collect()
+    }
+
+    /// The state as the admin sees it.
+    pub fn report(&self) -> serde_json::Value {
+        let windows = self.windows.len().max(1) as f64;
+        let within = match &self.job {
+            Some(job) if job.records > 0 && job.step == "downloading" => {
+                (job.next_line.saturating_sub(2) as f64 / job.records as f64).min(1.0)
+            }
+            _ => 0.0,
+        };
+        let percent = match self.phase {
+            Phase::Idle => 0.0,
+            Phase::Initial => ((self.window as f64 + within) / windows * 100.0).min(99.9),
+            Phase::Incremental => 100.0,
+        };
+        let step = match (&self.phase, &self.job) {
+            (Phase::Idle, _) => "not started".to_owned(),
+            (_, None) if self.phase == Phase::Incremental => "waiting for the next incremental sync".to_owned(),
+            (_, None) => "creating the export".to_owned(),
+            (_, Some(job)) => match job.step.as_str() {
+                "created" => "enqueuing the export".to_owned(),
+                "queued" => "waiting for Marketo to prepare the export".to_owned(),
+                _ => "downloading and storing leads".to_owned(),
+            },
+        };
+        serde_json::json!({
+            "phase": self.phase,
+            "step": step,
+            "percent": (percent * 10.0).round() / 10.0,
+            "window": self.window,
+            "windows": self.windows.len(),
+            "rows": self.rows,
+            "skipped": self.skipped,
+            "exported": self.exported,
+            "skipped_reasons": self.skipped_reasons,
+            "fields": self.fields.iter().map(|f| &f.name).collect::<Vec<_>>(),
+            "started_at_ms": self.started_at_ms,
+            "finished_at_ms": self.finished_at_ms,
+            "high_water_ms": self.high_water_ms,
+            "last_error": self.last_error,
+            "last_incremental_ms": self.last_incremental_ms,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct ValueRow {
+    value: String,
+}
+
+/// The saved state (idle when none).
+pub fn load(sql: &SqlStorage) -> SyncState {
+    sql.exec("SELECT value FROM kv WHERE key = 'sync'", None)
+        .and_then(|c| c.to_array::<ValueRow>())
+        .ok()
+        .and_then(|rows| rows.into_iter().next())
+        .and_then(|row| serde_json::from_str(&row.value).ok())
+        .unwrap_or_else(SyncState::idle)
+}
+
+/// Saves the state.
+pub fn save(sql: &SqlStorage, state: &SyncState) -> ApiResult<()> {
+    sql.exec(
+        "INSERT INTO kv (key, value) VALUES ('sync', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        vec![serde_json::to_string(state)?.into()],
+    )?;
+    Ok(())
+}
+
+/// The lead fields Marketo offers.
+pub async fn describe(client: &Client, urgency: Urgency) -> Result<Vec<FieldInfo>, String> {
+    let envelope =
+        client.call(urgency, Method::Get, "/rest/v1/leads/describe.json", &[], None).await.map_err(|f| f.describe())?;
+    Ok(parse_describe(&envelope.result))
+}
+
+/// Starts (or restarts) the initial sync of `fields` from `since_ms`; fields are checked
+/// against `describe` so a typo is refused before any export is created.
+pub async fn start(client: &Client, sql: &SqlStorage, fields: &[String], since_ms: i64) -> Result<SyncState, String> {
+    let available = describe(client, Urgency::Visitor { deadline_ms: now_ms() + 20_000 }).await?;
+    let mut chosen: Vec<FieldType> = Vec::new();
+    let mut wanted: Vec<String> = vec!["id".into(), "email".into(), "updatedAt".into()];
+    for field in fields {
+        if !wanted.contains(field) {
+            wanted.push(field.clone());
+        }
+    }
+    for name in &wanted {
+        let info = available
+            .iter()
+            .find(|f| &f.name == name)
+            .ok_or_else(|| format!("Marketo has no lead field named `{name}`."))?;
+        chosen.push(FieldType { name: info.name.clone(), data_type: info.data_type.clone() });
+    }
+    let now = now_ms();
+    let mut state = SyncState::idle();
+    state.phase = Phase::Initial;
+    state.fields = chosen;
+    state.windows = export_windows(since_ms, now);
+    state.started_at_ms = now;
+    state.next_at_ms = now;
+    save(sql, &state).map_err(|e| e.to_string())?;
+    Ok(state)
+}
+
+/// Runs the sync for one wake-up; returns when it wants to run next (None: idle).
+pub async fn step(client: &Client, sql: &SqlStorage, db: &D1Database) -> ApiResult<Option<i64>> {
+    let mut state = load(sql);
+    if state.phase == Phase::Idle {
+        return Ok(None);
+    }
+    let started = now_ms();
+    if state.next_at_ms > started {
+        return Ok(Some(state.next_at_ms));
+    }
+    loop {
+        if state.windows.is_empty() && state.phase == Phase::Incremental {
+            return Ok(Some(state.next_at_ms.max(started)));
+        }
+        if now_ms() - started > SLICE_MS {
+            state.next_at_ms = now_ms();
+            save(sql, &state)?;
+            return Ok(Some(state.next_at_ms));
+        }
+        if state.window >= state.windows.len() {
+            // A pass ended.
+            let end = state.windows.last().map_or(now_ms(), |w| w.1);
+            state.high_water_ms = state.high_water_ms.max(end);
+            if state.phase == Phase::Initial {
+                state.phase = Phase::Incremental;
+                state.finished_at_ms = now_ms();
+            }
+            state.last_incremental_ms = now_ms();
+            let next = now_ms() + client.config().sync_interval_ms;
+            state.windows = Vec::new();
+            state.window = 0;
+            state.next_at_ms = next;
+            save(sql, &state)?;
+            return Ok(Some(next));
+        }
+        match advance(client, sql, db, &mut state).await {
+            Ok(Some(wait_until)) => {
+                state.failures = 0;
+                state.next_at_ms = wait_until;
+                save(sql, &state)?;
+                return Ok(Some(wait_until));
+            }
+            Ok(None) => {
+                state.failures = 0;
+                save(sql, &state)?;
+            }
+            Err(reason) => {
+                state.failures += 1;
+                state.last_error = Some(reason);
+                let paused = client.paused_until_ms();
+                let delay = confab_domain::marketo::backoff_ms(
+                    state.failures.saturating_sub(1),
+                    client.config().backoff_ms,
+                    5 * 60_000,
+                    0.5,
+                );
+                state.next_at_ms = (now_ms() + delay).max(paused);
+                save(sql, &state)?;
+                return Ok(Some(state.next_at_ms));
+            }
+        }
+    }
+}
+
+/// Plans the next incremental pass when it is due.
+pub fn plan_incremental(sql: &SqlStorage) -> ApiResult<Option<i64>> {
+    let mut state = load(sql);
+    if state.phase != Phase::Incremental || !state.windows.is_empty() {
+        return Ok(None);
+    }
+    let now = now_ms();
+    if state.next_at_ms > now {
+        return Ok(Some(state.next_at_ms));
+    }
+    state.windows = export_windows(state.high_water_ms - OVERLAP_MS, now);
+    state.window = 0;
+    state.job = None;
+    save(sql, &state)?;
+    Ok(Some(now))
+}
+
+/// One move of the current window's job. `Ok(Some(t))`: wait until `t`; `Ok(None)`: moved
+/// on, continue; `Err`: this step failed, retry with backoff.
+async fn advance(
+    client: &Client,
+    sql: &SqlStorage,
+    db: &D1Database,
+    state: &mut SyncState,
+) -> Result<Option<i64>, String> {
+    let Some(job) = state.job.clone() else {
+        let window = state.windows[state.window];
+        let names: Vec<String> = state.fields.iter().map(|f| f.name.clone()).collect();
+        let body = export_create_body(&names, window);
+        let envelope = client
+            .call(Urgency::Background, Method::Post, "/bulk/v1/leads/export/create.json", &[], Some(&body))
+            .await
+            .map_err(|f| format!("Creating the export failed: {}", f.describe()))?;
+        let (export_id, _) = parse_export_status(&envelope.result).map_err(|f| f.describe())?;
+        state.job = Some(Job { export_id, step: "created".into(), records: 0, header: None, offset: 0, next_line: 1 });
+        return Ok(None);
+    };
+    let base = format!("/bulk/v1/leads/export/{}", job.export_id);
+    match job.step.as_str() {
+        "created" => {
+            client
+                .call(Urgency::Background, Method::Post, &format!("{base}/enqueue.json"), &[], None)
+                .await
+                .map_err(|f| format!("Enqueuing the export failed: {}", f.describe()))?;
+            if let Some(j) = state.job.as_mut() {
+                j.step = "queued".into();
+            }
+            Ok(None)
+        }
+        "queued" => {
+            let envelope = client
+                .call(Urgency::Background, Method::Get, &format!("{base}/status.json"), &[], None)
+                .await
+                .map_err(|f| format!("Polling the export failed: {}", f.describe()))?;
+            let (_, status) = parse_export_status(&envelope.result).map_err(|f| f.describe())?;
+            match status {
+                ExportStatus::Completed { records, .. } => {
+                    state.exported += records;
+                    if let Some(j) = state.job.as_mut() {
+                        j.step = "downloading".into();
+                        j.records = records;
+                    }
+                    Ok(None)
+                }
+                ExportStatus::Failed(reason) => {
+                    state.job = None;
+                    Err(format!("Marketo could not prepare the export: {reason}"))
+                }
+                ExportStatus::Cancelled => {
+                    state.job = None;
+                    Err("The export was cancelled in Marketo; creating it again.".into())
+                }
+                _ => Ok(Some(now_ms() + client.config().poll_ms)),
+            }
+        }
+        _ => download(client, sql, db, state, job).await,
+    }
+}
+
+fn keep_reasons(state: &mut SyncState, ingest: &mut CsvIngest) {
+    for row in ingest.take_skipped() {
+        state.skipped += 1;
+        state.skipped_reasons.push(format!("line {}: {}", row.line, row.reason));
+    }
+    let extra = state.skipped_reasons.len().saturating_sub(KEPT_REASONS);
+    state.skipped_reasons.drain(..extra);
+}
+
+async fn flush(
+    sql: &SqlStorage,
+    db: &D1Database,
+    state: &mut SyncState,
+    ingest: &mut CsvIngest,
+    batch: &mut Vec<LeadRecord>,
+) -> Result<(), String> {
+    leads::store_marketo_leads(db, batch, now_ms()).await.map_err(|e| format!("Storing leads failed: {e}"))?;
+    state.rows += batch.len() as u64;
+    batch.clear();
+    keep_reasons(state, ingest);
+    if let Some(job) = state.job.as_mut() {
+        job.offset = ingest.committed_offset();
+        job.next_line = ingest.next_line();
+        job.header = ingest.header().map(<[String]>::to_vec);
+    }
+    save(sql, state).map_err(|e| e.to_string())
+}
+
+async fn download(
+    client: &Client,
+    sql: &SqlStorage,
+    db: &D1Database,
+    state: &mut SyncState,
+    job: Job,
+) -> Result<Option<i64>, String> {
+    let types = state.types();
+    let mut ingest = match &job.header {
+        Some(header) if job.offset > 0 => {
+            CsvIngest::resume(&types, header.clone(), job.next_line).with_base_offset(job.offset)
+        }
+        _ => CsvIngest::new(&types),
+    };
+    let from = if job.header.is_some() { job.offset } else { 0 };
+    let path = format!("/bulk/v1/leads/export/{}/file.json", job.export_id);
+    let (mut resp, in_flight) =
+        client.download(&path, from).await.map_err(|f| format!("Downloading the export failed: {}", f.describe()))?;
+    let mut stream = resp.stream().map_err(|e| format!("The export file could not be read: {e}"))?;
+    let started = now_ms();
+    let mut batch: Vec<LeadRecord> = Vec::with_capacity(BATCH_ROWS);
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| format!("The export download broke off: {e}"))?;
+        batch.extend(ingest.push(&chunk));
+        if batch.len() >= BATCH_ROWS {
+            flush(sql, db, state, &mut ingest, &mut batch).await?;
+            if now_ms() - started > SLICE_MS {
+                // Yield; the next wake-up resumes from the saved offset.
+                drop(in_flight);
+                return Ok(Some(now_ms()));
+            }
+        }
+    }
+    drop(in_flight);
+    batch.extend(ingest.finish());
+    flush(sql, db, state, &mut ingest, &mut batch).await?;
+    state.job = None;
+    state.window += 1;
+    Ok(None)
+}

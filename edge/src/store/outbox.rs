@@ -1,0 +1,211 @@
+//! The Marketo activity outbox: activities are written here in the same request that causes
+//! them, and delivered later by the gateway.
+//!
+//! Invariants: an activity's `key` is unique, so enqueuing it again is a no-op; a row leaves
+//! `pending` only for `delivered` (Marketo answered `added`) or `failed` (Marketo refused it
+//! for good, or it ran out of attempts), with the reason kept.
+
+use crate::error::ApiResult;
+use confab_domain::marketo::{ActivityKind, OutboxActivity};
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+use worker::D1Database;
+
+fn ms(value: i64) -> JsValue {
+    JsValue::from_f64(value as f64)
+}
+
+/// Adds an activity for the visitor with this email (and Marketo lead id, when known).
+pub async fn enqueue(
+    db: &D1Database,
+    key: &str,
+    email: &str,
+    marketo_lead_id: Option<i64>,
+    at: &str,
+    kind: &ActivityKind,
+) -> ApiResult<()> {
+    db.prepare(
+        "INSERT INTO marketo_outbox (key, email, marketo_lead_id, at, activity) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT(key) DO NOTHING",
+    )
+    .bind(&[
+        key.into(),
+        email.into(),
+        marketo_lead_id.map_or(JsValue::NULL, ms),
+        at.into(),
+        serde_json::to_string(kind)?.into(),
+    ])?
+    .run()
+    .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct DueRow {
+    id: f64,
+    key: String,
+    email: Option<String>,
+    marketo_lead_id: Option<f64>,
+    at: String,
+    activity: String,
+    attempts: f64,
+}
+
+/// A pending activity due for delivery.
+pub struct Due {
+    /// Row id.
+    pub id: i64,
+    /// Attempts so far.
+    pub attempts: u32,
+    /// The visitor's email, to find the lead.
+    pub email: Option<String>,
+    /// The activity; `lead_id` is 0 while the lead is not known.
+    pub activity: OutboxActivity,
+}
+
+/// Up to `limit` pending activities due at `now_ms`, oldest first. A row whose activity
+/// cannot be read is marked failed instead of blocking the queue.
+pub async fn due(db: &D1Database, now_ms: i64, limit: u32) -> ApiResult<Vec<Due>> {
+    let rows: Vec<DueRow> = db
+        .prepare(
+            "SELECT id, key, email, marketo_lead_id, at, activity, attempts FROM marketo_outbox \
+             WHERE status = 'pending' AND next_attempt_ms <= ?1 ORDER BY id LIMIT ?2",
+        )
+        .bind(&[ms(now_ms), JsValue::from(limit)])?
+        .all()
+        .await?
+        .results()?;
+    let mut due = Vec::new();
+    for row in rows {
+        match serde_json::from_str::<ActivityKind>(&row.activity) {
+            Ok(kind) => due.push(Due {
+                id: row.id as i64,
+                attempts: row.attempts as u32,
+                email: row.email,
+                activity: OutboxActivity {
+                    key: row.key,
+                    lead_id: row.marketo_lead_id.map_or(0, |l| l as i64),
+                    at: row.at,
+                    kind,
+                },
+            }),
+            Err(e) => fail(db, row.id as i64, &format!("unreadable activity: {e}")).await?,
+        }
+    }
+    Ok(due)
+}
+
+/// Marks a row delivered.
+pub async fn delivered(db: &D1Database, id: i64, lead_id: i64, guid: &str, now: &str) -> ApiResult<()> {
+    db.prepare(
+        "UPDATE marketo_outbox SET status = 'delivered', marketo_lead_id = ?2, marketo_guid = ?3, delivered_at = ?4, \
+         attempts = attempts + 1, last_error = NULL WHERE id = ?1 AND status = 'pending'",
+    )
+    .bind(&[ms(id), ms(lead_id), guid.into(), now.into()])?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Marks a row failed for good.
+pub async fn fail(db: &D1Database, id: i64, reason: &str) -> ApiResult<()> {
+    db.prepare(
+        "UPDATE marketo_outbox SET status = 'failed', last_error = ?2, attempts = attempts + 1 \
+         WHERE id = ?1 AND status = 'pending'",
+    )
+    .bind(&[ms(id), reason.into()])?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Schedules another attempt.
+pub async fn retry_later(db: &D1Database, id: i64, at_ms: i64, reason: &str) -> ApiResult<()> {
+    db.prepare(
+        "UPDATE marketo_outbox SET attempts = attempts + 1, next_attempt_ms = ?2, last_error = ?3 \
+         WHERE id = ?1 AND status = 'pending'",
+    )
+    .bind(&[ms(id), ms(at_ms), reason.into()])?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Records the Marketo lead id of a pending row.
+pub async fn set_lead(db: &D1Database, id: i64, lead_id: i64) -> ApiResult<()> {
+    db.prepare("UPDATE marketo_outbox SET marketo_lead_id = ?2 WHERE id = ?1")
+        .bind(&[ms(id), ms(lead_id)])?
+        .run()
+        .await?;
+    Ok(())
+}
+
+/// When the next pending row is due, if any.
+pub async fn next_due_ms(db: &D1Database) -> ApiResult<Option<i64>> {
+    let next: Option<f64> = db
+        .prepare("SELECT MIN(next_attempt_ms) AS next FROM marketo_outbox WHERE status = 'pending'")
+        .first(Some("next"))
+        .await?;
+    Ok(next.map(|n| n as i64))
+}
+
+#[derive(Deserialize, serde::Serialize)]
+struct CountRow {
+    status: String,
+    n: f64,
+}
+
+/// Rows per status, and the most recent failures.
+pub async fn summary(db: &D1Database) -> ApiResult<serde_json::Value> {
+    let counts: Vec<CountRow> =
+        db.prepare("SELECT status, COUNT(*) AS n FROM marketo_outbox GROUP BY status").all().await?.results()?;
+    let count = |s: &str| counts.iter().find(|c| c.status == s).map_or(0, |c| c.n as u64);
+    #[derive(Deserialize, serde::Serialize)]
+    struct Failed {
+        key: String,
+        last_error: Option<String>,
+        attempts: f64,
+    }
+    let failed: Vec<Failed> = db
+        .prepare(
+            "SELECT key, last_error, attempts FROM marketo_outbox WHERE status = 'failed' ORDER BY id DESC LIMIT 20",
+        )
+        .all()
+        .await?
+        .results()?;
+    let pending_errors: Vec<Failed> = db
+        .prepare(
+            "SELECT key, last_error, attempts FROM marketo_outbox WHERE status = 'pending' AND last_error IS NOT NULL \
+             ORDER BY id DESC LIMIT 5",
+        )
+        .all()
+        .await?
+        .results()?;
+    Ok(serde_json::json!({
+        "pending": count("pending"),
+        "delivered": count("delivered"),
+        "failed": count("failed"),
+        "recent_failures": failed,
+        "retrying": pending_errors,
+    }))
+}
+
+#[derive(Deserialize)]
+struct MeetingRow {
+    email: String,
+    agent: String,
+    start_at: String,
+}
+
+/// What a meeting activity names: the visitor's email, the agent's name and the start.
+pub async fn meeting_facts(db: &D1Database, meeting: &str) -> ApiResult<Option<(String, String, String)>> {
+    let row: Option<MeetingRow> = db
+        .prepare(
+            "SELECT m.email AS email, a.name AS agent, m.start_at AS start_at FROM meetings m \
+             JOIN agents a ON a.id = m.agent_id WHERE m.id = ?1",
+        )
+        .bind(&[meeting.into()])?
+        .first(None)
+        .await?;
+    Ok(row.map(|r| (r.email.to_lowercase(), r.agent, r.start_at)))
+}

@@ -1,0 +1,248 @@
+//! Marketo through the real edge against the fake Marketo over HTTP: identity from the
+//! Munchkin cookie (local store first, Marketo within 300 ms, upgrade afterwards), email
+//! capture (createOrUpdate + associate, blocked domains), activity write-back through the
+//! outbox across an outage, and the shared call budget.
+
+use anyhow::{Result, bail, ensure};
+use confab_domain::demo;
+use confab_e2e::fake_marketo::{FakeMarketo, FakeMarketoConfig, Fault};
+use confab_e2e::{DEMO_ORIGIN, Reply, TestApp};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+const COOKIE_A: &str = "id:123-ABC-456&token:_mch-example.test-1700000000001-11111";
+const COOKIE_B: &str = "id:123-ABC-456&token:_mch-example.test-1700000000002-22222";
+
+/// Compressed backoff and polling so outages resolve within seconds.
+const FAST: &[(&str, &str)] = &[("MARKETO_BACKOFF_MS", "100"), ("MARKETO_POLL_MS", "100")];
+
+fn encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn bootstrap(app: &TestApp, cookie: &str) -> Result<Reply> {
+    let r = app.get(&format!("/api/v1/sites/demo/bootstrap?url=&mkto={}", encode(cookie)), Some(DEMO_ORIGIN), None)?;
+    ensure!(r.status == 200, "bootstrap answered {}: {}", r.status, r.json);
+    Ok(r)
+}
+
+fn identity(app: &TestApp, cookie: &str) -> Result<Value> {
+    let r = app.get(&format!("/api/v1/sites/demo/identity?mkto={}", encode(cookie)), Some(DEMO_ORIGIN), None)?;
+    ensure!(r.status == 200, "identity answered {}: {}", r.status, r.json);
+    Ok(r.json)
+}
+
+fn identify(app: &TestApp, email: &str, cookie: Option<&str>) -> Result<Reply> {
+    let body = json!({ "email": email, "mkto": cookie }).to_string();
+    app.post("/api/v1/sites/demo/identify", &body, Some(DEMO_ORIGIN), None)
+}
+
+/// Polls `check` every 100 ms until it returns `Some`, for at most `limit`.
+fn eventually<T>(limit: Duration, what: &str, mut check: impl FnMut() -> Result<Option<T>>) -> Result<T> {
+    let start = Instant::now();
+    loop {
+        if let Some(found) = check()? {
+            return Ok(found);
+        }
+        if start.elapsed() > limit {
+            bail!("timed out waiting for {what}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_cookie_the_edge_knows_is_answered_from_the_local_store_without_marketo() -> Result<()> {
+    let app = TestApp::start("marketo-local-cookie")?;
+    let r = bootstrap(&app, demo::KNOWN_COOKIE)?;
+    assert_eq!(r.json["visitor"]["known"], true, "{}", r.json);
+    assert_eq!(r.json["visitor"]["attributes"]["firstName"], "Ada");
+    assert_eq!(r.json["visitor"]["pending"], false);
+    // Unknown and malformed cookies are anonymous, never an error.
+    for cookie in [COOKIE_A, "garbage", ""] {
+        let r = bootstrap(&app, cookie)?;
+        assert_eq!(r.json["visitor"]["known"], false, "{cookie}: {}", r.json);
+    }
+    // Marketo is not configured: the admin is told so.
+    let session = app.sign_in()?;
+    let status = app.get("/api/admin/v1/marketo", None, Some(&session))?;
+    assert_eq!(status.json["configured"], false, "{}", status.json);
+    Ok(())
+}
+
+#[test]
+fn a_cookie_marketo_knows_is_looked_up_once_then_answered_locally() -> Result<()> {
+    let marketo = FakeMarketo::start(FakeMarketoConfig::default())?;
+    marketo.insert_lead(json!({ "email": "grace@marketo.test", "firstName": "Grace", "cookies": COOKIE_A }))?;
+    let app = TestApp::with_marketo("marketo-cookie-lookup", &marketo, FAST)?;
+    let first = bootstrap(&app, COOKIE_A)?;
+    // Within 300 ms Marketo's answer makes the visitor known; if the machine was slower the
+    // bootstrap says "pending" and the identity endpoint has the answer shortly after.
+    let visitor = if first.json["visitor"]["known"] == true {
+        first.json["visitor"].clone()
+    } else {
+        assert_eq!(first.json["visitor"]["pending"], true, "{}", first.json);
+        eventually(Duration::from_secs(10), "the cookie lookup", || {
+            let v = identity(&app, COOKIE_A)?;
+            Ok((v["known"] == true).then_some(v))
+        })?
+    };
+    assert_eq!(visitor["attributes"]["firstName"], "Grace", "{visitor}");
+    let lookups = |m: &FakeMarketo| m.calls().iter().filter(|c| c.param("filterType") == Some("cookies")).count();
+    let asked = lookups(&marketo);
+    assert!(asked >= 1, "Marketo was never asked");
+    for _ in 0..3 {
+        let again = bootstrap(&app, COOKIE_A)?;
+        assert_eq!(again.json["visitor"]["attributes"]["firstName"], "Grace");
+    }
+    assert_eq!(lookups(&marketo), asked, "known cookies must be answered from D1");
+    // A cookie Marketo does not know is asked once, then remembered as anonymous.
+    bootstrap(&app, COOKIE_B)?;
+    let before = lookups(&marketo);
+    eventually(Duration::from_secs(10), "the unknown cookie to be settled", || {
+        Ok((identity(&app, COOKIE_B)?["pending"] == false).then_some(()))
+    })?;
+    bootstrap(&app, COOKIE_B)?;
+    assert!(lookups(&marketo) <= before + 1, "an unknown cookie is not asked about on every page");
+    Ok(())
+}
+
+#[test]
+fn a_slow_marketo_never_holds_the_visitor_and_the_answer_upgrades_them() -> Result<()> {
+    let marketo = FakeMarketo::start(FakeMarketoConfig::default())?;
+    marketo.insert_lead(json!({ "email": "slow@marketo.test", "firstName": "Slow", "cookies": COOKIE_A }))?;
+    let app = TestApp::with_marketo("marketo-slow", &marketo, FAST)?;
+    marketo.set_delay(Duration::from_secs(2));
+    let first = bootstrap(&app, COOKIE_A)?;
+    // Marketo takes 2 s; the bootstrap gave up after 300 ms and says the answer is pending.
+    assert_eq!(first.json["visitor"]["known"], false, "{}", first.json);
+    assert_eq!(first.json["visitor"]["pending"], true, "{}", first.json);
+    assert!(first.json["dialogue"].is_object(), "the anonymous dialogue starts at once");
+    let upgraded = eventually(Duration::from_secs(15), "the background lookup", || {
+        let v = identity(&app, COOKIE_A)?;
+        Ok((v["known"] == true).then_some(v))
+    })?;
+    assert_eq!(upgraded["attributes"]["firstName"], "Slow");
+    Ok(())
+}
+
+#[test]
+fn an_email_makes_an_anonymous_visitor_known_here_and_in_marketo() -> Result<()> {
+    let marketo = FakeMarketo::start(FakeMarketoConfig::default())?;
+    let app = TestApp::with_marketo("marketo-identify", &marketo, FAST)?;
+    let r = bootstrap(&app, COOKIE_B)?;
+    assert_eq!(r.json["visitor"]["known"], false);
+
+    let r = identify(&app, "New.Person@Acme.test", Some(COOKIE_B))?;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["known"], true);
+    assert_eq!(r.json["attributes"]["email"], "new.person@acme.test");
+    // Next page, same cookie: known at once, from the local store.
+    let next = bootstrap(&app, COOKIE_B)?;
+    assert_eq!(next.json["visitor"]["known"], true, "{}", next.json);
+    assert_eq!(next.json["visitor"]["attributes"]["email"], "new.person@acme.test");
+    // Marketo got the lead (createOrUpdate) and the cookie (associate).
+    let lead = eventually(Duration::from_secs(10), "the lead in Marketo", || {
+        Ok(marketo.leads().into_iter().find(|l| l["email"] == "new.person@acme.test"))
+    })?;
+    let id = lead["id"].as_i64().unwrap_or_default();
+    eventually(Duration::from_secs(10), "the cookie association", || {
+        Ok(marketo.calls().iter().any(|c| c.path == format!("/rest/v1/leads/{id}/associate.json")).then_some(()))
+    })?;
+    // Marketo now resolves that cookie to the lead too.
+    let by_cookie = marketo
+        .calls()
+        .iter()
+        .filter(|c| c.path.ends_with("associate.json"))
+        .filter_map(|c| c.param("cookie").map(str::to_owned))
+        .collect::<Vec<_>>();
+    assert_eq!(by_cookie, vec![COOKIE_B.to_owned()]);
+
+    // Bad emails are refused with the reason.
+    let r = identify(&app, "not an email", None)?;
+    assert_eq!((r.status, r.error_code()), (400, Some("invalid_email")));
+    Ok(())
+}
+
+#[test]
+fn blocked_email_domains_are_refused_with_a_clear_message() -> Result<()> {
+    let app = TestApp::start("marketo-blocked-domains")?;
+    let session = app.sign_in()?;
+    let r = app.put("/api/admin/v1/settings/blocked-domains", r#"{"domains":["nope"]}"#, Some(&session))?;
+    assert_eq!((r.status, r.error_code()), (400, Some("invalid_domain")));
+    let r =
+        app.put("/api/admin/v1/settings/blocked-domains", r#"{"domains":["Gmail.com","@yahoo.com"]}"#, Some(&session))?;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["domains"], json!(["gmail.com", "yahoo.com"]));
+    for email in ["someone@gmail.com", "someone@mail.yahoo.com"] {
+        let r = identify(&app, email, None)?;
+        assert_eq!((r.status, r.error_code()), (400, Some("blocked_domain")), "{email}");
+        let message = r.json["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("work email"), "{message}");
+    }
+    let r = identify(&app, "someone@notgmail.com", None)?;
+    assert_eq!(r.status, 200, "{}", r.json);
+    // Without a session the setting is not readable.
+    assert_eq!(app.get("/api/admin/v1/settings/blocked-domains", None, None)?.status, 401);
+    Ok(())
+}
+
+#[test]
+fn activities_survive_an_outage_and_are_delivered_exactly_once_within_the_budget() -> Result<()> {
+    let marketo = FakeMarketo::start(FakeMarketoConfig::default())?;
+    // The budget's window is compressed to 2 s (a 606 holds calls back for a whole window).
+    let tuning = [FAST, &[("MARKETO_WINDOW_MS", "2000")]].concat();
+    let app = TestApp::with_marketo("marketo-outbox", &marketo, &tuning)?;
+    // Marketo is down for the next calls: "temporarily unavailable", then gateway errors,
+    // then a rate-limit storm.
+    marketo.inject(Fault::Marketo(608), 3);
+    marketo.inject(Fault::Http(502), 3);
+    marketo.inject(Fault::Marketo(606), 3);
+    let slots = app.slot_starts(14)?;
+    let mut booked = Vec::new();
+    for (i, start) in slots.iter().take(4).enumerate() {
+        let r = app.book(start, &format!("visitor{i}@outbox.test"))?;
+        ensure!(r.status == 201, "{}", r.json);
+        booked.push(r.json["meeting_id"].as_str().unwrap_or_default().to_owned());
+    }
+    // One of them is canceled: a second activity for that meeting.
+    let session = app.sign_in()?;
+    let patch = ureq::request("PATCH", &format!("{}/api/admin/v1/meetings/{}", app.base(), booked[0]))
+        .set("Cookie", &session)
+        .set("Content-Type", "application/json")
+        .send_string(r#"{"status":"canceled"}"#);
+    ensure!(patch.is_ok(), "cancel failed: {patch:?}");
+
+    let activities = eventually(Duration::from_secs(60), "five activities in Marketo", || {
+        let got = marketo.activities();
+        Ok((got.len() >= 5).then_some(got))
+    })?;
+    // Give a duplicate the chance to arrive, then check.
+    std::thread::sleep(Duration::from_secs(1));
+    let activities = if marketo.activities().len() > activities.len() { marketo.activities() } else { activities };
+    let mut keys: Vec<String> = activities
+        .iter()
+        .map(|a| a.attribute("confabEventId").and_then(Value::as_str).unwrap_or_default().to_owned())
+        .collect();
+    keys.sort();
+    let total = keys.len();
+    keys.dedup();
+    assert_eq!((total, keys.len()), (5, 5), "each activity exactly once: {keys:?}");
+    let canceled =
+        activities.iter().filter(|a| a.attribute("event").and_then(Value::as_str) == Some("meeting_canceled"));
+    assert_eq!(canceled.count(), 1);
+    // Every activity names the lead Marketo created for its visitor.
+    for activity in &activities {
+        let lead = marketo.lead(activity.lead_id).unwrap_or(Value::Null);
+        assert!(lead["email"].as_str().is_some_and(|e| e.ends_with("@outbox.test")), "{lead}");
+    }
+    let status = app.get("/api/admin/v1/marketo", None, Some(&session))?;
+    let outbox = &status.json["outbox"];
+    assert_eq!((outbox["delivered"].as_u64(), outbox["pending"].as_u64()), (Some(5), Some(0)), "{}", status.json);
+    // The limits were respected throughout: the configured 80 calls per (compressed) window,
+    // Marketo's 100 per 20 s, 5 at once.
+    assert!(marketo.max_calls_in(Duration::from_secs(2)) <= 80);
+    assert!(marketo.max_calls_in(Duration::from_secs(20)) <= 100);
+    assert!(marketo.max_in_flight() <= 5);
+    Ok(())
+}
