@@ -94,6 +94,13 @@ impl DurableObject for MarketoGateway {
             }
             "/status" => {
                 let sync = sync::load(&self.state.storage().sql());
+                // Work left with no alarm to do it (an alarm lost in a restart) is picked up.
+                let outbox_pending = store::outbox::next_due_ms(&db).await.ok().flatten().is_some();
+                if (sync.phase != sync::Phase::Idle || outbox_pending)
+                    && self.state.storage().get_alarm().await?.is_none()
+                {
+                    self.state.storage().set_alarm(10).await?;
+                }
                 let outbox = match store::outbox::summary(&db).await {
                     Ok(summary) => summary,
                     Err(e) => return error_response(&e),
@@ -125,10 +132,10 @@ impl DurableObject for MarketoGateway {
                         self.wake_soon().await?;
                         Response::from_json(&state.report())
                     }
-                    Err(reason) => Ok(Response::from_json(&json!({
+                    // Answered 200: the Worker turns the refusal into the admin's 400.
+                    Err(reason) => Response::from_json(&json!({
                         "error": { "code": "sync_refused", "message": reason }
-                    }))?
-                    .with_status(400)),
+                    })),
                 }
             }
             _ => Response::error("no such gateway operation", 404),

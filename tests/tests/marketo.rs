@@ -5,7 +5,7 @@
 
 use anyhow::{Result, bail, ensure};
 use confab_domain::demo;
-use confab_e2e::fake_marketo::{FakeMarketo, FakeMarketoConfig, Fault};
+use confab_e2e::fake_marketo::{FakeMarketo, FakeMarketoConfig, Fault, SYNTHETIC_FIELDS};
 use confab_e2e::{DEMO_ORIGIN, Reply, TestApp};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -244,5 +244,104 @@ fn activities_survive_an_outage_and_are_delivered_exactly_once_within_the_budget
     assert!(marketo.max_calls_in(Duration::from_secs(2)) <= 80);
     assert!(marketo.max_calls_in(Duration::from_secs(20)) <= 100);
     assert!(marketo.max_in_flight() <= 5);
+    Ok(())
+}
+
+/// The fields a sync of every synthetic field exports, in the order the edge asks for them
+/// (`id`, `email`, `updatedAt` first).
+fn exported_fields() -> Vec<&'static str> {
+    let mut fields = vec!["id", "email", "updatedAt"];
+    fields.extend(SYNTHETIC_FIELDS.iter().filter(|f| !fields.contains(f)).collect::<Vec<_>>());
+    fields
+}
+
+fn marketo_status(app: &TestApp, session: &str) -> Result<Value> {
+    let r = app.get("/api/admin/v1/marketo", None, Some(session))?;
+    ensure!(r.status == 200, "status answered {}: {}", r.status, r.json);
+    Ok(r.json)
+}
+
+fn start_sync(app: &TestApp, session: &str, marketo: &FakeMarketo) -> Result<()> {
+    let since = marketo.now() - chrono::Duration::days(2 * 366);
+    let body = json!({ "fields": SYNTHETIC_FIELDS, "since": since.to_rfc3339() }).to_string();
+    let r = app.post("/api/admin/v1/marketo/sync", &body, None, Some(session))?;
+    ensure!(r.status == 202, "sync answered {}: {}", r.status, r.json);
+    assert_eq!(r.json["phase"], "initial");
+    Ok(())
+}
+
+/// A fake and an edge whose rate windows are both compressed to 2 s, so limits, penalties and
+/// backoff play out within seconds.
+fn compressed(name: &str, config: FakeMarketoConfig) -> Result<(FakeMarketo, TestApp)> {
+    let marketo = FakeMarketo::start(config.rate_limit(100, Duration::from_secs(2)))?;
+    let tuning = [FAST, &[("MARKETO_WINDOW_MS", "2000")]].concat();
+    let app = TestApp::with_marketo(name, &marketo, &tuning)?;
+    Ok((marketo, app))
+}
+
+#[test]
+fn a_full_sync_stores_exactly_the_fakes_leads_through_token_expiry_606s_and_bad_rows() -> Result<()> {
+    let config = FakeMarketoConfig::default().synthetic_leads(20_000).corrupt_rows(997);
+    let (marketo, app) = compressed("marketo-sync", config)?;
+    let expected = marketo.export_expectation(&exported_fields());
+    ensure!(expected.corrupt > 0 && expected.tricky > 0, "{expected:?}");
+    let session = app.sign_in()?;
+
+    // A field Marketo does not have is refused before any export is created.
+    let r = app.post("/api/admin/v1/marketo/sync", r#"{"fields":["noSuchField"]}"#, None, Some(&session))?;
+    assert_eq!((r.status, r.error_code()), (400, Some("sync_refused")), "{}", r.json);
+    let fields = app.get("/api/admin/v1/marketo/fields", None, Some(&session))?;
+    assert!(fields.json["fields"].as_array().is_some_and(|f| f.len() >= 20), "{}", fields.json);
+
+    start_sync(&app, &session, &marketo)?;
+    let mut disturbed = false;
+    let status = eventually(Duration::from_secs(240), "the initial sync to finish", || {
+        let status = marketo_status(&app, &session)?;
+        if !disturbed && status["sync"]["rows"].as_u64().unwrap_or(0) > 0 {
+            // Mid-sync: every token dies and Marketo answers a storm of 606s.
+            marketo.expire_tokens();
+            marketo.inject(Fault::Marketo(606), 4);
+            marketo.inject(Fault::Marketo(615), 1);
+            disturbed = true;
+        }
+        Ok((status["sync"]["phase"] == "incremental").then_some(status))
+    })?;
+    ensure!(disturbed, "the sync finished before it could be disturbed");
+    let sync = &status["sync"];
+    assert_eq!(status["leads"].as_u64(), Some(expected.valid), "{status}");
+    assert_eq!(sync["skipped"].as_u64(), Some(expected.corrupt), "{status}");
+    assert!(sync["skipped_reasons"].as_array().is_some_and(|r| !r.is_empty()), "{status}");
+    assert_eq!(sync["percent"].as_f64(), Some(100.0));
+    assert!(marketo.tokens_issued() >= 2, "the token was renewed after it expired");
+    assert!(marketo.max_calls_in(Duration::from_secs(2)) <= 80, "budget exceeded");
+    assert!(marketo.max_in_flight() <= 5);
+    // Synced leads personalise: a synthetic lead's cookie is unknown, but its email is.
+    let r = identify(&app, "lead42@example42.test", None)?;
+    let in_marketo = marketo.lead(42).unwrap_or(Value::Null);
+    assert_eq!(r.json["attributes"]["email"], in_marketo["email"], "{}", r.json);
+    assert_eq!(r.json["attributes"]["firstName"], in_marketo["firstName"], "{}", r.json);
+    Ok(())
+}
+
+#[test]
+fn a_sync_interrupted_by_a_restart_resumes_without_losing_or_duplicating_leads() -> Result<()> {
+    let config = FakeMarketoConfig::default().synthetic_leads(30_000);
+    let (marketo, mut app) = compressed("marketo-sync-restart", config)?;
+    let expected = marketo.export_expectation(&exported_fields());
+    let session = app.sign_in()?;
+    start_sync(&app, &session, &marketo)?;
+    eventually(Duration::from_secs(120), "the first rows", || {
+        Ok((marketo_status(&app, &session)?["sync"]["rows"].as_u64().unwrap_or(0) > 0).then_some(()))
+    })?;
+    app.restart()?;
+    let session = app.sign_in()?;
+    let before = marketo_status(&app, &session)?;
+    assert_eq!(before["sync"]["phase"], "initial", "the restart came too late to test anything: {before}");
+    let status = eventually(Duration::from_secs(240), "the resumed sync to finish", || {
+        let status = marketo_status(&app, &session)?;
+        Ok((status["sync"]["phase"] == "incremental").then_some(status))
+    })?;
+    assert_eq!(status["leads"].as_u64(), Some(expected.valid), "{status}");
+    assert_eq!(status["sync"]["skipped"].as_u64(), Some(0), "{status}");
     Ok(())
 }

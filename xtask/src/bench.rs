@@ -2,6 +2,7 @@
 //! widget, and writes `target/bench/report.md`, `report.json` and a chart. Benchmarks are not
 //! tests: nothing here fails on a slow figure; the report marks each target ok or over.
 
+mod ingest;
 mod load;
 
 use crate::demo_host::{self, DemoHost};
@@ -109,14 +110,11 @@ pub fn run(opts: BenchOptions) -> Result<()> {
     notes.extend(edge_notes);
     drop(server);
 
-    metrics.push(Metric {
-        name: "Marketo ingest of 1,000,000 leads".into(),
-        value: None,
-        unit: "s",
-        target: Some(120.0),
-        higher_is_better: false,
-    });
-    notes.push("Marketo ingest is not measured yet: the Marketo sync (issue 4) does not exist.".into());
+    let leads = if opts.quick { 50_000 } else { 1_000_000 };
+    eprintln!("bench: Marketo ingest of {leads} leads …");
+    let (ingest_metrics, ingest_notes) = ingest::run(leads, &out_dir)?;
+    metrics.extend(ingest_metrics);
+    notes.extend(ingest_notes);
 
     metrics.push(Metric::new("build: widget, admin and worker, as run by this bench (warm cache)", warm_build, "s"));
     if !opts.quick {
@@ -125,6 +123,23 @@ pub fn run(opts: BenchOptions) -> Result<()> {
 
     write_report(&out_dir, &metrics, &notes, opts)?;
     println!("{}", std::fs::read_to_string(out_dir.join("report.md"))?);
+    Ok(())
+}
+
+/// Only the Marketo ingest, of `leads` leads (`cargo xtask bench --ingest N`): the figures go
+/// to standard output, the report files are left alone.
+pub fn ingest_only(leads: u64) -> Result<()> {
+    let out_dir = project::target().join("bench");
+    std::fs::create_dir_all(&out_dir)?;
+    install::ensure(install::Needs { browser: false })?;
+    build::all()?;
+    let (metrics, notes) = ingest::run(leads, &out_dir)?;
+    for m in &metrics {
+        println!("{}: {}", m.name, value(m.value, m.unit));
+    }
+    for note in notes {
+        println!("{note}");
+    }
     Ok(())
 }
 

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod build;
 pub mod demo_host;
 pub mod install;
+pub mod marketo_fake;
 pub mod project;
 pub mod seed;
 pub mod sizes;

@@ -7,13 +7,13 @@
 //! - `cargo xtask wrangler …`: the pinned wrangler on the pinned Node, for deploying.
 
 use anyhow::{Context, Result, bail};
-use confab_xtask::{bench, build, demo_host, install, prepare_state, project, seed, sizes, wrangler};
+use confab_xtask::{bench, build, demo_host, install, marketo_fake, prepare_state, project, seed, sizes, wrangler};
 
 const USAGE: &str = "usage:
-  cargo xtask dev [--port N] [--demo-port N] [--admin-password PW]
+  cargo xtask dev [--port N] [--demo-port N] [--admin-password PW] [--marketo-fake [--marketo-leads N]]
   cargo xtask test
   cargo xtask build
-  cargo xtask bench [--quick]
+  cargo xtask bench [--quick | --ingest N]
   cargo xtask wrangler ARGS…   (the pinned wrangler, on Node 22, e.g. `d1 create confab`)";
 
 fn main() {
@@ -32,6 +32,7 @@ fn real_main() -> Result<()> {
         Some("bench") => match &args[1..] {
             [] => bench::run(bench::BenchOptions { quick: false }),
             [q] if q == "--quick" => bench::run(bench::BenchOptions { quick: true }),
+            [flag, n] if flag == "--ingest" => bench::ingest_only(n.parse().context("--ingest needs a lead count")?),
             _ => bail!("{USAGE}"),
         },
         Some("wrangler") => {
@@ -70,9 +71,19 @@ fn flag(args: &[String], name: &str) -> Result<Option<String>> {
 }
 
 fn dev(args: &[String]) -> Result<()> {
-    let known = ["--port", "--demo-port", "--admin-password"];
-    if let Some(unknown) = args.iter().step_by(2).find(|a| !known.contains(&a.as_str())) {
-        bail!("unknown option {unknown}\n{USAGE}");
+    let with_value = ["--port", "--demo-port", "--admin-password", "--marketo-leads"];
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--marketo-fake" => i += 1,
+            name if with_value.contains(&name) => i += 2,
+            unknown => bail!("unknown option {unknown}\n{USAGE}"),
+        }
+    }
+    let fake = args.iter().any(|a| a == "--marketo-fake");
+    let leads = flag(args, "--marketo-leads")?.unwrap_or_else(|| "100000".into());
+    if leads.parse::<u64>().is_err() {
+        bail!("--marketo-leads must be a number");
     }
     let port: u16 = flag(args, "--port")?.map_or(Ok(8787), |p| p.parse()).context("--port must be a port number")?;
     let demo_port: u16 =
@@ -96,9 +107,16 @@ fn dev(args: &[String]) -> Result<()> {
     let edge = format!("http://127.0.0.1:{port}");
     let host = demo_host::DemoHost::start(demo_port, &edge, confab_domain::demo::SITE)
         .with_context(|| format!("cannot serve the demo page on port {demo_port}"))?;
+    let marketo = if fake {
+        eprintln!("starting the fake Marketo with {leads} synthetic leads …");
+        Some(marketo_fake::FakeMarketoProcess::start(&["--leads", &leads])?)
+    } else {
+        None
+    };
+    let vars = marketo.as_ref().map(|m| m.vars(&[])).unwrap_or_default();
     eprintln!("starting the edge (wrangler dev) …");
     let mut server = wrangler::DevServer::start(&wrangler::DevOptions {
-        vars: &[],
+        vars: &vars,
         persist: &persist,
         port,
         log: None,
@@ -111,6 +129,9 @@ fn dev(args: &[String]) -> Result<()> {
     println!("  Edge:                           {edge}");
     println!("  Admin:                          {edge}/admin/");
     println!("      sign in as {} with password {password}", confab_domain::demo::ADMIN_EMAIL);
+    if let Some(m) = &marketo {
+        println!("  Fake Marketo:                   {} ({leads} leads; start a sync in the admin)", m.url);
+    }
     println!("  Ctrl-C stops everything.");
     println!();
     server.wait()

@@ -58,6 +58,9 @@ pub struct Job {
     header: Option<Vec<String>>,
     offset: u64,
     next_line: u64,
+    /// Status polls so far: the first come quickly, later ones back off to `poll_ms`.
+    #[serde(default)]
+    polls: u32,
 }
 
 /// Everything the sync remembers, saved as JSON in the object's SQLite.
@@ -333,16 +336,37 @@ async fn advance(
             .await
             .map_err(|f| format!("Creating the export failed: {}", f.describe()))?;
         let (export_id, _) = parse_export_status(&envelope.result).map_err(|f| f.describe())?;
-        state.job = Some(Job { export_id, step: "created".into(), records: 0, header: None, offset: 0, next_line: 1 });
+        state.job = Some(Job {
+            export_id,
+            step: "created".into(),
+            records: 0,
+            header: None,
+            offset: 0,
+            next_line: 1,
+            polls: 0,
+        });
         return Ok(None);
     };
     let base = format!("/bulk/v1/leads/export/{}", job.export_id);
     match job.step.as_str() {
         "created" => {
-            client
-                .call(Urgency::Background, Method::Post, &format!("{base}/enqueue.json"), &[], None)
-                .await
-                .map_err(|f| format!("Enqueuing the export failed: {}", f.describe()))?;
+            let enqueued =
+                client.call(Urgency::Background, Method::Post, &format!("{base}/enqueue.json"), &[], None).await;
+            if let Err(failure) = enqueued {
+                // Enqueued before a restart lost that fact? Marketo refuses a second enqueue
+                // (1029); the job's status says whether it is on its way.
+                let status = client
+                    .call(Urgency::Background, Method::Get, &format!("{base}/status.json"), &[], None)
+                    .await
+                    .ok()
+                    .and_then(|envelope| parse_export_status(&envelope.result).ok());
+                if !matches!(
+                    status,
+                    Some((_, ExportStatus::Queued | ExportStatus::Processing | ExportStatus::Completed { .. }))
+                ) {
+                    return Err(format!("Enqueuing the export failed: {}", failure.describe()));
+                }
+            }
             if let Some(j) = state.job.as_mut() {
                 j.step = "queued".into();
             }
@@ -371,7 +395,15 @@ async fn advance(
                     state.job = None;
                     Err("The export was cancelled in Marketo; creating it again.".into())
                 }
-                _ => Ok(Some(now_ms() + client.config().poll_ms)),
+                _ => {
+                    // 100 ms, 200 ms, 400 ms … up to `poll_ms`: a small export is read at once,
+                    // a large one costs few calls.
+                    let polls = job.polls.min(16);
+                    if let Some(j) = state.job.as_mut() {
+                        j.polls = polls + 1;
+                    }
+                    Ok(Some(now_ms() + (100_i64 << polls).min(client.config().poll_ms)))
+                }
             }
         }
         _ => download(client, sql, db, state, job).await,
