@@ -55,8 +55,7 @@ async fn call(method: &str, path: &str, body: Option<JsValue>) -> Result<(u16, J
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     let (_, json) = call("GET", path, None).await?;
-    serde_wasm_bindgen::from_value(json)
-        .map_err(|_| ApiError { status: 0, message: "Unexpected answer from the server.".into() })
+    serde_wasm_bindgen::from_value(json).map_err(|_| unexpected())
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, ApiError> {
@@ -122,4 +121,196 @@ pub async fn history(id: String) -> Result<Vec<HistoryEvent>, ApiError> {
 /// The routing state of the demo site's pool.
 pub async fn routing() -> Result<Routing, ApiError> {
     get("routing").await
+}
+
+/// `GET marketo`: whether Marketo is connected and, when it is, the connection's health, the
+/// lead sync's progress and the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MarketoStatus {
+    /// Not connected; the sentence says how to connect it.
+    NotConfigured(String),
+    /// Connected.
+    Connected(Box<Marketo>),
+}
+
+/// A connected Marketo instance as the admin sees it (never any secret).
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct Marketo {
+    /// The REST endpoint.
+    pub endpoint: String,
+    /// The API client's id.
+    pub client_id: String,
+    /// Leads stored from Marketo.
+    pub leads: u64,
+    /// The API budget.
+    pub budget: Budget,
+    /// The lead sync.
+    pub sync: SyncReport,
+    /// Activities waiting to be written back.
+    pub outbox: Outbox,
+}
+
+/// How much of Marketo's API budget Confab is using.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct Budget {
+    /// Calls in the current rate window.
+    pub calls_in_window: u64,
+    /// Calls allowed per rate window.
+    pub calls_per_window: u64,
+    /// The rate window's length, in milliseconds.
+    pub window_ms: u64,
+    /// Calls under way.
+    pub in_flight: u64,
+    /// Calls allowed at once.
+    pub max_in_flight: u64,
+    /// Calls since this instance started.
+    pub calls_since_start: u64,
+    /// Until when (Unix ms) background work is paused by the daily quota; 0 when not paused.
+    pub paused_until_ms: f64,
+    /// The last failed call.
+    pub last_error: Option<TimedError>,
+}
+
+/// A failure and when it happened.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct TimedError {
+    /// When (Unix ms).
+    pub at_ms: f64,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// The lead sync's progress.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct SyncReport {
+    /// `idle`, `initial` or `incremental`.
+    pub phase: String,
+    /// What the sync is doing, as a sentence fragment.
+    pub step: String,
+    /// Progress of the initial sync, 0 to 100.
+    pub percent: f64,
+    /// The current export window (0-based).
+    pub window: u64,
+    /// Export windows in this pass.
+    pub windows: u64,
+    /// Rows stored.
+    pub rows: u64,
+    /// Rows skipped as malformed or invalid.
+    pub skipped: u64,
+    /// Rows Marketo exported.
+    pub exported: u64,
+    /// Why the latest skipped rows were skipped.
+    pub skipped_reasons: Vec<String>,
+    /// The fields synced (REST names).
+    pub fields: Vec<String>,
+    /// When the initial sync started (Unix ms, 0 if never).
+    pub started_at_ms: f64,
+    /// When the initial sync finished (Unix ms, 0 while running).
+    pub finished_at_ms: f64,
+    /// Every lead updated before this instant is stored (Unix ms, 0 if none yet).
+    pub high_water_ms: f64,
+    /// The last error.
+    pub last_error: Option<String>,
+    /// When the last incremental sync finished (Unix ms, 0 if never).
+    pub last_incremental_ms: f64,
+}
+
+/// Activities waiting to be written back to Marketo.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct Outbox {
+    /// Waiting to be delivered.
+    pub pending: u64,
+    /// Delivered.
+    pub delivered: u64,
+    /// Given up on.
+    pub failed: u64,
+    /// The latest given up on.
+    pub recent_failures: Vec<OutboxItem>,
+    /// Pending after a failed attempt.
+    pub retrying: Vec<OutboxItem>,
+}
+
+/// One activity in the outbox that failed at least once.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct OutboxItem {
+    /// The activity's idempotency key.
+    pub key: String,
+    /// The last failure.
+    pub last_error: Option<String>,
+    /// Attempts so far.
+    pub attempts: f64,
+}
+
+fn unexpected() -> ApiError {
+    ApiError { status: 0, message: "Unexpected answer from the server.".into() }
+}
+
+/// The Marketo connection, sync and outbox.
+pub async fn marketo_status() -> Result<MarketoStatus, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        configured: bool,
+        #[serde(default)]
+        message: String,
+    }
+    let (_, json) = call("GET", "marketo", None).await?;
+    let probe: Probe = serde_wasm_bindgen::from_value(json.clone()).map_err(|_| unexpected())?;
+    if !probe.configured {
+        return Ok(MarketoStatus::NotConfigured(probe.message));
+    }
+    serde_wasm_bindgen::from_value(json).map(|m| MarketoStatus::Connected(Box::new(m))).map_err(|_| unexpected())
+}
+
+/// A lead field Marketo describes.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct LeadField {
+    /// The REST name, e.g. `firstName`.
+    pub name: String,
+    /// The name people read, e.g. "First Name".
+    pub display_name: String,
+    /// Marketo's data type, e.g. `string`.
+    pub data_type: String,
+}
+
+/// The lead fields Marketo offers.
+pub async fn marketo_fields() -> Result<Vec<LeadField>, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Fields {
+        fields: Vec<LeadField>,
+    }
+    get::<Fields>("marketo/fields").await.map(|f| f.fields)
+}
+
+/// (Re)starts the initial sync of `fields`, from `since` (RFC 3339) or ten years back.
+pub async fn start_sync(fields: Vec<String>, since: Option<String>) -> Result<(), ApiError> {
+    #[derive(Serialize)]
+    struct Start {
+        fields: Vec<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        since: Option<String>,
+    }
+    call("POST", "marketo/sync", Some(to_js(&Start { fields, since })?)).await.map(|_| ())
+}
+
+#[derive(Serialize, serde::Deserialize)]
+struct Domains {
+    domains: Vec<String>,
+}
+
+/// The blocked email domains.
+pub async fn blocked_domains() -> Result<Vec<String>, ApiError> {
+    get::<Domains>("settings/blocked-domains").await.map(|d| d.domains)
+}
+
+/// Replaces the blocked email domains; answers the list as stored (normalised).
+pub async fn save_blocked_domains(domains: Vec<String>) -> Result<Vec<String>, ApiError> {
+    let (_, json) = call("PUT", "settings/blocked-domains", Some(to_js(&Domains { domains })?)).await?;
+    serde_wasm_bindgen::from_value::<Domains>(json).map(|d| d.domains).map_err(|_| unexpected())
 }

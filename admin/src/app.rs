@@ -1,8 +1,7 @@
 //! `App`: decides between the sign-in form and the dashboard.
 
 use crate::api;
-use crate::meetings_table::MeetingsTable;
-use crate::routing_panel::RoutingPanel;
+use crate::dashboard::Dashboard;
 use crate::sign_in::SignInForm;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -43,10 +42,7 @@ pub fn App() -> impl IntoView {
                     <button type="button" on:click=sign_out>"Sign out"</button>
                 </div>
             </header>
-            <main>
-                <RoutingPanel/>
-                <MeetingsTable/>
-            </main>
+            <Dashboard/>
         }
         .into_any(),
     }

@@ -1,10 +1,13 @@
 //! Confab's admin: a Leptos (CSR) app served by the edge under `/admin`, talking to
-//! `/api/admin/v1`. This skeleton signs in and shows meetings and the routing state.
+//! `/api/admin/v1`. It signs in, then shows meetings and the routing state in one tab and the
+//! integrations (Marketo, blocked email domains) in another.
 
 use wasm_bindgen::prelude::*;
 
 mod api;
 mod app;
+mod dashboard;
+mod integrations;
 mod meetings_table;
 mod routing_panel;
 mod sign_in;

@@ -98,6 +98,33 @@ pub struct IdentifyRequest {
     /// Other captured fields by lead field name.
     #[serde(default)]
     pub fields: std::collections::BTreeMap<String, String>,
+    /// The widget's visitor id, so the visitor's earlier chat events join the lead.
+    #[serde(default)]
+    pub visitor_id: Option<String>,
+}
+
+/// `POST /api/v1/sites/{site}/events`: one thing a visitor did in the chat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatEvent {
+    /// The widget's visitor id (kept in the host page's storage once the visitor opened the chat).
+    pub visitor_id: String,
+    /// The browsing session's id.
+    pub session_id: String,
+    /// The dialogue.
+    pub dialogue: String,
+    /// Its published version.
+    pub version: u32,
+    /// `triggered`, `engaged`, `answer`, `capture`, `goal`, `completed` or `closed`.
+    pub kind: String,
+    /// The card answered or captured, or the goal's name.
+    #[serde(default)]
+    pub card: Option<String>,
+    /// The answer's stored value, the captured value, or the goal's score.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// The host page's Munchkin cookie, if any.
+    #[serde(default)]
+    pub mkto: Option<String>,
 }
 
 /// One bookable slot.

@@ -190,25 +190,47 @@ pub async fn record_meeting(
     if !enabled(env) {
         return;
     }
-    let result = async {
-        let Some((email, agent, start)) = crate::store::outbox::meeting_facts(db, meeting).await? else {
-            return Ok(());
-        };
-        let kind = match event {
-            MeetingEvent::Scheduled => ActivityKind::MeetingScheduled { agent, start },
-            MeetingEvent::Rescheduled => ActivityKind::MeetingRescheduled { agent, start },
-            MeetingEvent::Canceled => ActivityKind::MeetingCanceled { agent, start },
-            MeetingEvent::NoShow => ActivityKind::MeetingNoShow { agent, start },
-            MeetingEvent::Completed => ActivityKind::MeetingCompleted { agent, start },
-        };
-        let at = crate::clock::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let key = format!("meeting:{meeting}:{event:?}:{sequence_hint}").to_lowercase();
-        let marketo_id = crate::store::leads::lead_by_email(db, &email).await?.and_then(|l| l.marketo_id);
-        crate::store::outbox::enqueue(db, &key, &email, marketo_id, &at, &kind).await?;
-        Ok::<(), ApiError>(())
+    let facts = match crate::store::outbox::meeting_facts(db, meeting).await {
+        Ok(Some(facts)) => facts,
+        Ok(None) => return,
+        Err(e) => {
+            worker::console_error!("marketo outbox: {e}");
+            return;
+        }
+    };
+    let (email, agent, start) = facts;
+    let kind = match event {
+        MeetingEvent::Scheduled => ActivityKind::MeetingScheduled { agent, start },
+        MeetingEvent::Rescheduled => ActivityKind::MeetingRescheduled { agent, start },
+        MeetingEvent::Canceled => ActivityKind::MeetingCanceled { agent, start },
+        MeetingEvent::NoShow => ActivityKind::MeetingNoShow { agent, start },
+        MeetingEvent::Completed => ActivityKind::MeetingCompleted { agent, start },
+    };
+    let key = format!("meeting:{meeting}:{event:?}:{sequence_hint}").to_lowercase();
+    let marketo_id = match crate::store::leads::lead_by_email(db, &email).await {
+        Ok(lead) => lead.and_then(|l| l.marketo_id),
+        Err(_) => None,
+    };
+    record_activity(env, ctx, db, &key, &email, marketo_id, kind).await;
+}
+
+/// Puts an activity for the visitor with `email` in the outbox under `key` (once per key;
+/// only when Marketo is configured) and wakes the gateway after the response. A failure is
+/// logged, never returned: what caused the activity is already stored.
+pub async fn record_activity(
+    env: &Env,
+    ctx: &worker::Context,
+    db: &worker::D1Database,
+    key: &str,
+    email: &str,
+    marketo_id: Option<i64>,
+    kind: ActivityKind,
+) {
+    if !enabled(env) {
+        return;
     }
-    .await;
-    match result {
+    let at = crate::clock::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    match crate::store::outbox::enqueue(db, key, email, marketo_id, &at, &kind).await {
         Ok(()) => {
             let env = env.clone();
             ctx.wait_until(async move {

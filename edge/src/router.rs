@@ -3,7 +3,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::handlers::{
-    bookings, identity, integrations, invites, meeting_changes, meetings, routing, session, site, slots,
+    bookings, events, identity, integrations, invites, meeting_changes, meetings, routing, session, site, slots,
 };
 use crate::{auth, http, store};
 use worker::{Context, Env, Headers, Method, Request, Response};
@@ -72,10 +72,13 @@ async fn widget_api(req: &mut Request, env: &Env, ctx: &Context, site_id: &str, 
         (Method::Options, _) => preflight(),
         (Method::Get, ["bootstrap"]) => site::get_bootstrap(req, env, ctx, &db, site_id, site).await,
         (Method::Get, ["identity"]) => identity::get_identity(req, env, ctx, &db).await,
-        (Method::Post, ["identify"]) => identity::identify(req, env, ctx, &db).await,
+        (Method::Post, ["identify"]) => identity::identify(req, env, ctx, &db, site_id).await,
+        (Method::Post, ["events"]) => events::post_event(req, env, ctx, &db, site_id).await,
         (Method::Get, ["slots"]) => slots::get_slots(req, &db, site_id).await,
         (Method::Post, ["bookings"]) => bookings::create_booking(req, env, ctx, &db, site_id, &site).await,
-        (_, ["bootstrap" | "slots" | "bookings" | "identity" | "identify"]) => Err(ApiError::MethodNotAllowed),
+        (_, ["bootstrap" | "slots" | "bookings" | "identity" | "identify" | "events"]) => {
+            Err(ApiError::MethodNotAllowed)
+        }
         _ => Err(ApiError::NotFound("No such endpoint.")),
     };
     with_cors(render(result), &origin)

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, Env};
 
+pub mod events;
 pub mod leads;
 pub mod outbox;
 

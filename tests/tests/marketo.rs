@@ -345,3 +345,87 @@ fn a_sync_interrupted_by_a_restart_resumes_without_losing_or_duplicating_leads()
     assert_eq!(status["sync"]["skipped"].as_u64(), Some(0), "{status}");
     Ok(())
 }
+
+fn event(
+    app: &TestApp,
+    visitor: &str,
+    session: &str,
+    kind: &str,
+    card: Option<&str>,
+    value: Option<&str>,
+) -> Result<Reply> {
+    let body = json!({
+        "visitor_id": visitor, "session_id": session, "dialogue": "welcome", "version": 1,
+        "kind": kind, "card": card, "value": value,
+    });
+    app.post("/api/v1/sites/demo/events", &body.to_string(), Some(DEMO_ORIGIN), None)
+}
+
+fn counted(r: &Reply) -> Option<bool> {
+    (r.status == 202).then(|| r.json["counted"] == true)
+}
+
+#[test]
+fn chat_events_count_once_per_visitor_session_and_dialogue_and_keep_every_answer() -> Result<()> {
+    let app = TestApp::start("chat-events")?;
+    assert_eq!(counted(&event(&app, "v1", "s1", "triggered", None, None)?), Some(true));
+    assert_eq!(counted(&event(&app, "v1", "s1", "triggered", None, None)?), Some(false));
+    assert_eq!(counted(&event(&app, "v1", "s1", "engaged", Some("greeting"), None)?), Some(true));
+    assert_eq!(counted(&event(&app, "v1", "s1", "engaged", Some("greeting"), None)?), Some(false));
+    // A new session counts again; so does another visitor.
+    assert_eq!(counted(&event(&app, "v1", "s2", "engaged", None, None)?), Some(true));
+    assert_eq!(counted(&event(&app, "v2", "s3", "engaged", None, None)?), Some(true));
+    // Answers are all kept; a goal counts once per session.
+    for _ in 0..2 {
+        assert_eq!(counted(&event(&app, "v1", "s1", "answer", Some("greeting"), Some("book"))?), Some(true));
+    }
+    assert_eq!(counted(&event(&app, "v1", "s1", "goal", Some("qualified"), Some("2"))?), Some(true));
+    assert_eq!(counted(&event(&app, "v1", "s1", "goal", Some("qualified"), Some("2"))?), Some(false));
+    // Bad input is refused with the reason.
+    let r = event(&app, "v1", "s1", "exploded", None, None)?;
+    assert_eq!((r.status, r.error_code()), (400, Some("invalid_event")));
+    let r = event(&app, "not a slug", "s1", "engaged", None, None)?;
+    assert_eq!((r.status, r.error_code()), (400, Some("invalid_event")));
+    let long = "x".repeat(1001);
+    let r = event(&app, "v1", "s1", "capture", Some("email"), Some(&long))?;
+    assert_eq!((r.status, r.error_code()), (400, Some("invalid_event")));
+    Ok(())
+}
+
+#[test]
+fn a_visitors_chat_activities_reach_marketo_once_they_are_known() -> Result<()> {
+    let marketo = FakeMarketo::start(FakeMarketoConfig::default())?;
+    let app = TestApp::with_marketo("marketo-chat-activities", &marketo, FAST)?;
+    // Anonymous: nothing can go to Marketo yet.
+    for (kind, card, value) in
+        [("triggered", None, None), ("engaged", Some("greeting"), None), ("goal", Some("qualified"), Some("2"))]
+    {
+        assert_eq!(counted(&event(&app, "v9", "s9", kind, card, value)?), Some(true));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(marketo.activities().is_empty());
+    // The visitor types their email: their chat so far joins the lead and goes to Marketo.
+    let body = json!({ "email": "known@chat.test", "mkto": COOKIE_A, "visitor_id": "v9" }).to_string();
+    let r = app.post("/api/v1/sites/demo/identify", &body, Some(DEMO_ORIGIN), None)?;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let activities = eventually(Duration::from_secs(20), "three chat activities", || {
+        let got = marketo.activities();
+        Ok((got.len() >= 3).then_some(got))
+    })?;
+    let mut events: Vec<&str> =
+        activities.iter().filter_map(|a| a.attribute("event").and_then(Value::as_str)).collect();
+    events.sort_unstable();
+    assert_eq!(events, ["engaged", "reached_goal", "triggered"]);
+    let goal = activities.iter().find(|a| a.attribute("event").and_then(Value::as_str) == Some("reached_goal"));
+    assert_eq!(goal.and_then(|g| g.attribute("score")).and_then(Value::as_i64), Some(2));
+    // Known now (same cookie): the next counted event goes straight to the outbox; a repeat does not.
+    let base = json!({ "visitor_id": "v9", "session_id": "s10", "dialogue": "welcome", "version": 1, "kind": "triggered", "mkto": COOKIE_A });
+    for expected in [true, false] {
+        let r = app.post("/api/v1/sites/demo/events", &base.to_string(), Some(DEMO_ORIGIN), None)?;
+        assert_eq!(counted(&r), Some(expected));
+    }
+    eventually(Duration::from_secs(20), "the fourth activity", || Ok((marketo.activities().len() >= 4).then_some(())))?;
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(marketo.activities().len(), 4, "each counted event is written once");
+    Ok(())
+}

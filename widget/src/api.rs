@@ -72,10 +72,36 @@ impl Api {
 
     /// Tells the edge the visitor's email: the lead is found or created, and the page's
     /// Munchkin cookie tied to it. Refused for a blocked domain.
-    pub async fn identify(&self, email: &str) -> Result<Visitor, ApiError> {
+    pub async fn identify(&self, email: &str, visitor_id: &str) -> Result<Visitor, ApiError> {
         let mkto = munchkin_cookie();
-        let body = decode::object(&[("email", Some(email)), ("mkto", mkto.as_deref())]);
+        let body =
+            decode::object(&[("email", Some(email)), ("mkto", mkto.as_deref()), ("visitor_id", Some(visitor_id))]);
         self.call("POST", "/identify", Some(body), decode::some_visitor, None).await
+    }
+
+    /// Records what the visitor did (`triggered`, `engaged`, `answer`, `capture`, `goal`,
+    /// `completed`, `closed`); failures are ignored, the chat goes on.
+    pub async fn event(
+        &self,
+        ids: &Ids,
+        dialogue: &str,
+        version: u32,
+        kind: &str,
+        card: Option<&str>,
+        value: Option<&str>,
+    ) {
+        let mkto = munchkin_cookie();
+        let body = decode::object(&[
+            ("visitor_id", Some(&ids.visitor)),
+            ("session_id", Some(&ids.session)),
+            ("dialogue", Some(dialogue)),
+            ("kind", Some(kind)),
+            ("card", card),
+            ("value", value),
+            ("mkto", mkto.as_deref()),
+        ]);
+        let _ = js_sys::Reflect::set(&body, &"version".into(), &JsValue::from(version));
+        let _ = self.call("POST", "/events", Some(body), |_| Some(()), None).await;
     }
 
     /// Free slots from now, in the visitor's zone.
@@ -144,6 +170,45 @@ impl Api {
         };
         Err(ApiError { status, code, message })
     }
+}
+
+/// The visitor's ids: one kept in the host page's `localStorage` (across visits) and one in
+/// its `sessionStorage` (this browsing session). They are created only once the visitor has
+/// opened the chat; where storage is refused they live as long as the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ids {
+    /// Across visits.
+    pub visitor: String,
+    /// This session.
+    pub session: String,
+}
+
+impl Ids {
+    /// Reads or creates both ids.
+    pub fn load() -> Self {
+        Ids { visitor: stored_id("localStorage", "confab_vid"), session: stored_id("sessionStorage", "confab_sid") }
+    }
+}
+
+fn stored_id(storage: &str, key: &str) -> String {
+    let read = || -> Option<String> {
+        let store = js_sys::Reflect::get(&js_sys::global(), &storage.into()).ok()?;
+        let get: js_sys::Function = js_sys::Reflect::get(&store, &"getItem".into()).ok()?.dyn_into().ok()?;
+        let value = get.call1(&store, &key.into()).ok()?.as_string()?;
+        (!value.is_empty() && value.len() <= 64 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+            .then_some(value)
+    };
+    if let Some(id) = read() {
+        return id;
+    }
+    let id = random_key().unwrap_or_else(|| format!("v{}", js_sys::Date::now() as u64));
+    let _ = (|| -> Option<()> {
+        let store = js_sys::Reflect::get(&js_sys::global(), &storage.into()).ok()?;
+        let set: js_sys::Function = js_sys::Reflect::get(&store, &"setItem".into()).ok()?.dyn_into().ok()?;
+        set.call2(&store, &key.into(), &id.as_str().into()).ok()?;
+        Some(())
+    })();
+    id
 }
 
 /// The host page's Munchkin tracking cookie (`_mkto_trk`), read when the chat opens.

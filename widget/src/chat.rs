@@ -3,7 +3,7 @@
 //! phone, text) with the engine's reasons for refusing an answer, document links, goals
 //! (forwarded as `goal_reached`), slot offers, the email capture and the booking.
 
-use crate::api::Api;
+use crate::api::{Api, Ids};
 use crate::email_form::EmailForm;
 use crate::slot_picker::SlotPicker;
 use crate::style::CSS;
@@ -68,9 +68,30 @@ struct Ctx {
     documents: RwSignal<Vec<(String, String)>>,
     /// What the engine knows about the visitor: the lead's fields once they are known.
     context: StoredValue<Context>,
+    /// The visitor's and the session's ids.
+    ids: StoredValue<Ids>,
+    /// The dialogue running and its version, for events.
+    dialogue: StoredValue<(String, u32)>,
 }
 
 impl Ctx {
+    /// Records what the visitor did, in the background.
+    fn track(&self, kind: &'static str, card: Option<String>, value: Option<String>) {
+        let (dialogue, version) = self.dialogue.get_value();
+        if dialogue.is_empty() {
+            return;
+        }
+        let (api, ids) = (self.api.clone(), self.ids.get_value());
+        spawn_local(async move {
+            api.event(&ids, &dialogue, version, kind, card.as_deref(), value.as_deref()).await;
+        });
+    }
+
+    /// The card waiting for the visitor's input.
+    fn waiting_card(&self) -> Option<String> {
+        self.state.get_value().waiting_at.map(|c| c.0)
+    }
+
     fn say(&self, from: Speaker, text: String) {
         self.lines.update(|lines| {
             let id = lines.len();
@@ -133,6 +154,7 @@ impl Ctx {
                 }
             }
             Effect::ReachGoal { name, score } => {
+                self.track("goal", Some(name.clone()), Some(score.to_string()));
                 let detail = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&detail, &"name".into(), &JsValue::from_str(&name));
                 let _ = js_sys::Reflect::set(&detail, &"score".into(), &JsValue::from(score));
@@ -145,6 +167,7 @@ impl Ctx {
             }
             Effect::OfferSlots(_) => self.offer_slots().await,
             Effect::End => {
+                self.track("completed", None, None);
                 self.input.set(Input::Ended);
                 self.events.emit("completed", JsValue::NULL);
             }
@@ -173,12 +196,14 @@ impl Ctx {
     fn engage(&self) {
         if !self.engaged.get_value() {
             self.engaged.set_value(true);
+            self.track("engaged", self.waiting_card(), None);
             self.events.emit("engaged", JsValue::NULL);
         }
     }
 
     fn choose(&self, choice: Choice) {
         self.engage();
+        self.track("answer", self.waiting_card(), Some(choice.value.clone()));
         self.say(Speaker::Visitor, choice.label);
         self.input.set(Input::Wait);
         let ctx = self.clone();
@@ -189,6 +214,7 @@ impl Ctx {
     /// given to the edge, which refuses blocked domains and makes the visitor known.
     fn answer(&self, text: String, kind: CaptureKind) {
         self.engage();
+        self.track("capture", self.waiting_card(), Some(text.clone()));
         self.say(Speaker::Visitor, text.clone());
         self.input.set(Input::Wait);
         let ctx = self.clone();
@@ -204,7 +230,7 @@ impl Ctx {
     /// Sends the email to the edge; `false` (after saying why) when the edge refuses it.
     /// Any other failure lets the conversation go on: the visitor is never blocked by ours.
     async fn identify(&self, email: &str) -> bool {
-        match self.api.identify(email).await {
+        match self.api.identify(email, &self.ids.get_value().visitor).await {
             Ok(visitor) => {
                 self.know(visitor);
                 true
@@ -346,6 +372,8 @@ pub fn Chat(
         can_back: RwSignal::new(false),
         documents: RwSignal::new(Vec::new()),
         context: StoredValue::new(Context::default()),
+        ids: StoredValue::new(Ids::load()),
+        dialogue: StoredValue::new((String::new(), 0)),
     };
     let bot_name = RwSignal::new(String::from("Chat"));
     let accent = RwSignal::new(String::from("#4f46e5"));
@@ -366,6 +394,8 @@ pub fn Chat(
                     match boot.dialogue {
                         Some(d) => {
                             ctx.flow.set_value(Some(d.flow));
+                            ctx.dialogue.set_value((d.id.clone(), d.version));
+                            ctx.track("triggered", None, None);
                             ctx.events.emit("triggered", JsValue::from_str(&d.id));
                             ctx.advance(Event::Start { version: d.version }).await;
                         }
@@ -377,8 +407,11 @@ pub fn Chat(
         });
     }
     let close = {
-        let events = ctx.events.clone();
-        move |_| events.emit("close", JsValue::NULL)
+        let ctx = ctx.clone();
+        move |_| {
+            ctx.track("closed", None, None);
+            ctx.events.emit("close", JsValue::NULL)
+        }
     };
     let input_view = {
         let ctx = ctx.clone();

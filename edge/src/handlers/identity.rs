@@ -15,6 +15,7 @@ use crate::marketo_gateway::cookie_token;
 use crate::store::leads::{self, CookieLookup};
 use confab_domain::api::{IdentifyRequest, Visitor};
 use confab_domain::email::Email;
+use confab_domain::ids::is_valid_slug;
 use confab_domain::marketo::is_munchkin_cookie;
 use futures_util::future::{Either, select};
 use serde_json::{Map, Value};
@@ -110,7 +111,7 @@ pub async fn blocked_domains(db: &D1Database) -> ApiResult<Vec<String>> {
 /// `POST …/identify`: stores what the visitor typed against their lead (created when new),
 /// maps their cookie to it, and has Marketo createOrUpdate the lead and associate the cookie
 /// in the background.
-pub async fn identify(req: &mut Request, env: &Env, ctx: &Context, db: &D1Database) -> ApiResult<Response> {
+pub async fn identify(req: &mut Request, env: &Env, ctx: &Context, db: &D1Database, site: &str) -> ApiResult<Response> {
     let body: IdentifyRequest = http::json_body(req).await?;
     let email = Email::parse(&body.email).map_err(|e| ApiError::bad_request("invalid_email", e.to_string()))?;
     let address = email.as_str().to_lowercase();
@@ -149,6 +150,9 @@ pub async fn identify(req: &mut Request, env: &Env, ctx: &Context, db: &D1Databa
     let cookie = body.mkto.filter(|c| is_munchkin_cookie(c));
     if let Some(token) = cookie.as_deref().and_then(cookie_token) {
         leads::map_cookie(db, token, Some(lead.id), now.timestamp_millis()).await?;
+    }
+    if let Some(visitor) = body.visitor_id.as_deref().filter(|v| is_valid_slug(v)) {
+        super::events::adopt(env, ctx, db, site, visitor, &lead).await?;
     }
     if marketo::enabled(env) {
         let env = env.clone();

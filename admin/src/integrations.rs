@@ -1,0 +1,14 @@
+//! The integrations tab: the Marketo connection (budget, quota pause, errors), the lead sync
+//! (progress, freshness, the fields it copies), the activity outbox, and the blocked email
+//! domains.
+
+mod blocked_domains;
+mod connection_card;
+mod field_picker;
+mod format;
+mod moment;
+mod outbox_card;
+mod panel;
+mod sync_card;
+
+pub use panel::IntegrationsPanel;
