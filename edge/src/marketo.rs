@@ -58,6 +58,10 @@ impl Config {
     /// The configuration, or `None` when Marketo is not configured.
     pub fn from_env(env: &Env) -> Option<Config> {
         let endpoint = text(env, "MARKETO_ENDPOINT")?.trim_end_matches('/').to_owned();
+        if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
+            worker::console_error!("MARKETO_ENDPOINT must start with https://; Marketo stays off");
+            return None;
+        }
         let identity = text(env, "MARKETO_IDENTITY")
             .map(|i| i.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| format!("{endpoint}/identity"));

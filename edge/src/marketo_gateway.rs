@@ -163,10 +163,16 @@ impl DurableObject for MarketoGateway {
         }
         match sync::step(client, &sql, &db).await {
             Ok(due) => next.extend(due),
+            // An admin restarted the sync while this step ran: the new one starts now.
+            Err(ApiError::Conflict { code: "superseded", .. }) => next.push(now_ms()),
             Err(e) => {
                 worker::console_error!("marketo sync: {e}");
                 next.push(now_ms() + 30_000);
             }
+        }
+        // Activities queued while the sync ran are due now, whatever was computed before.
+        if let Ok(Some(due)) = store::outbox::next_due_ms(&db).await {
+            next.push(due);
         }
         if let Some(at) = next.into_iter().min() {
             self.state.storage().set_alarm((at - now_ms()).max(10)).await?;

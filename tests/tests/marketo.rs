@@ -315,11 +315,16 @@ fn a_full_sync_stores_exactly_the_fakes_leads_through_token_expiry_606s_and_bad_
     assert!(marketo.tokens_issued() >= 2, "the token was renewed after it expired");
     assert!(marketo.max_calls_in(Duration::from_secs(2)) <= 80, "budget exceeded");
     assert!(marketo.max_in_flight() <= 5);
-    // Synced leads personalise: a synthetic lead's cookie is unknown, but its email is.
-    let r = identify(&app, "lead42@example42.test", None)?;
+    // Synced leads personalise. Identifying answers only what the visitor typed (an email
+    // must not reveal what is stored about its owner); the browser whose cookie is now tied
+    // to the lead is greeted with the synced fields on its next page.
+    let r = identify(&app, "lead42@example42.test", Some(COOKIE_B))?;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert!(r.json["attributes"].get("firstName").is_none(), "{}", r.json);
     let in_marketo = marketo.lead(42).unwrap_or(Value::Null);
-    assert_eq!(r.json["attributes"]["email"], in_marketo["email"], "{}", r.json);
-    assert_eq!(r.json["attributes"]["firstName"], in_marketo["firstName"], "{}", r.json);
+    let next = bootstrap(&app, COOKIE_B)?;
+    assert_eq!(next.json["visitor"]["attributes"]["firstName"], in_marketo["firstName"], "{}", next.json);
+    assert_eq!(next.json["visitor"]["attributes"]["email"], in_marketo["email"]);
     Ok(())
 }
 
@@ -427,5 +432,31 @@ fn a_visitors_chat_activities_reach_marketo_once_they_are_known() -> Result<()> 
     eventually(Duration::from_secs(20), "the fourth activity", || Ok((marketo.activities().len() >= 4).then_some(())))?;
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(marketo.activities().len(), 4, "each counted event is written once");
+    Ok(())
+}
+
+#[test]
+fn restarting_a_running_sync_replaces_it_and_frees_its_export() -> Result<()> {
+    let config = FakeMarketoConfig::default().synthetic_leads(10_000);
+    let (marketo, app) = compressed("marketo-sync-again", config)?;
+    let session = app.sign_in()?;
+    start_sync(&app, &session, &marketo)?;
+    eventually(Duration::from_secs(120), "the first rows", || {
+        Ok((marketo_status(&app, &session)?["sync"]["rows"].as_u64().unwrap_or(0) > 0).then_some(()))
+    })?;
+    // The admin changes their mind: fewer fields, from the start.
+    let since = marketo.now() - chrono::Duration::days(2 * 366);
+    let body = json!({ "fields": ["firstName", "company"], "since": since.to_rfc3339() }).to_string();
+    let r = app.post("/api/admin/v1/marketo/sync", &body, None, Some(&session))?;
+    assert_eq!(r.status, 202, "{}", r.json);
+    let status = eventually(Duration::from_secs(240), "the new sync to finish", || {
+        let status = marketo_status(&app, &session)?;
+        Ok((status["sync"]["phase"] == "incremental").then_some(status))
+    })?;
+    assert_eq!(status["sync"]["fields"], json!(["id", "email", "updatedAt", "firstName", "company"]), "{status}");
+    assert_eq!(status["leads"].as_u64(), Some(10_000), "{status}");
+    // The first sync's running export was cancelled, not left holding one of Marketo's two slots.
+    let cancels = marketo.calls().iter().filter(|c| c.path.ends_with("/cancel.json")).count();
+    assert!(cancels >= 1, "the replaced export was not cancelled");
     Ok(())
 }

@@ -4,8 +4,8 @@
 //!
 //! Invariants: `triggered`, `engaged` and `completed` count once per visitor, session and
 //! dialogue, a goal once per session (a unique `once_key`, so retries and double clicks
-//! count once); answers and captures are all kept; an activity is queued for Marketo only
-//! when the event counted, under the key `event:{id}`, so it is delivered once.
+//! count once); answers and captures are all kept; a counted kind of a known visitor is
+//! queued for Marketo under the key `event:{once_key}`, so it is delivered once.
 
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
@@ -88,12 +88,14 @@ pub async fn post_event(
         None => None,
     };
     let now = clock::now();
-    let id =
-        events::insert(db, site, &event, once_key(site, &event).as_deref(), lead.as_ref().map(|l| l.id), now).await?;
-    if let (Some(id), Some(lead), Some(kind)) = (id, &lead, activity(&event)) {
+    let once = once_key(site, &event);
+    let id = events::insert(db, site, &event, once.as_deref(), lead.as_ref().map(|l| l.id), now).await?;
+    // Keyed by the once-key, so a retry of an event whose activity could not be queued the
+    // first time queues it now, and never twice.
+    if let (Some(once), Some(lead), Some(kind)) = (&once, &lead, activity(&event)) {
         let email = lead.attributes.get("email").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
         if !email.is_empty() {
-            marketo::record_activity(env, ctx, db, &format!("event:{id}"), &email, lead.marketo_id, kind).await;
+            marketo::record_activity(env, ctx, db, &format!("event:{once}"), &email, lead.marketo_id, kind).await;
         }
     }
     http::json(202, &serde_json::json!({ "counted": id.is_some() }))
@@ -110,9 +112,9 @@ pub async fn adopt(
     lead: &marketo::StoredLead,
 ) -> ApiResult<()> {
     let email = lead.attributes.get("email").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-    for (id, event) in events::adopt(db, site, visitor, lead.id).await? {
-        if let Some(kind) = activity(&event) {
-            marketo::record_activity(env, ctx, db, &format!("event:{id}"), &email, lead.marketo_id, kind).await;
+    for (_, event) in events::adopt(db, site, visitor, lead.id).await? {
+        if let (Some(once), Some(kind)) = (once_key(site, &event), activity(&event)) {
+            marketo::record_activity(env, ctx, db, &format!("event:{once}"), &email, lead.marketo_id, kind).await;
         }
     }
     Ok(())

@@ -147,6 +147,11 @@ pub async fn identify(req: &mut Request, env: &Env, ctx: &Context, db: &D1Databa
     let lead = leads::remember_visitor(db, &address, &fields, &stamp)
         .await?
         .ok_or_else(|| ApiError::Internal("the lead just stored cannot be read".into()))?;
+    // Only what the visitor typed comes back: an email alone must not reveal what is stored
+    // about whoever owns it.
+    let mut attributes: std::collections::BTreeMap<String, String> =
+        fields.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect();
+    attributes.insert("email".into(), address.clone());
     let cookie = body.mkto.filter(|c| is_munchkin_cookie(c));
     if let Some(token) = cookie.as_deref().and_then(cookie_token) {
         leads::map_cookie(db, token, Some(lead.id), now.timestamp_millis()).await?;
@@ -163,5 +168,5 @@ pub async fn identify(req: &mut Request, env: &Env, ctx: &Context, db: &D1Databa
             }
         });
     }
-    http::json(200, &visitor_of(&lead))
+    http::json(200, &Visitor { known: true, attributes, pending: false })
 }

@@ -178,13 +178,16 @@ impl Client {
                 if urgency == Urgency::Background && inner.paused_until_ms > now {
                     return Err(Failure::DailyQuota);
                 }
-                if urgency == Urgency::Background
-                    && inner.budget.calls_in_window(now) + reserve >= self.config.budget.calls_per_window
-                {
-                    Err(now + 250)
-                } else {
-                    inner.budget.try_start(now)
-                }
+                let used = inner.budget.calls_in_window(now);
+                let limit = self.config.budget.calls_per_window;
+                let capped = match urgency {
+                    // Background work leaves a reserve for visitors …
+                    Urgency::Background => used + reserve >= limit,
+                    // … and visitors (whose lookups anyone can trigger) leave a quarter to
+                    // background work, so a flood of new cookies cannot starve the outbox.
+                    Urgency::Visitor { .. } => used * 4 >= limit * 3,
+                };
+                if capped { Err(now + 250) } else { inner.budget.try_start(now) }
             };
             match admitted {
                 Ok(()) => {
@@ -220,13 +223,15 @@ impl Client {
         if let Some(token) = self.inner.borrow().token.as_ref().filter(|t| t.usable(now)) {
             return Ok(token.access_token.clone());
         }
-        let url = format!(
-            "{}/oauth/token?grant_type=client_credentials&client_id={}&client_secret={}",
-            self.config.identity,
+        // The credentials travel in a form body, never in a URL (URLs end up in logs and errors).
+        let url = format!("{}/oauth/token", self.config.identity);
+        let form = format!(
+            "grant_type=client_credentials&client_id={}&client_secret={}",
             encode(&self.config.client_id),
             encode(&self.config.client_secret)
         );
-        let mut resp = send(Method::Get, &url, None, None, None, self.timeout(urgency)).await?;
+        let body = Body { content_type: "application/x-www-form-urlencoded", text: &form };
+        let mut resp = send(Method::Post, &url, None, Some(body), None, self.timeout(urgency)).await?;
         let body = resp.text().await.map_err(|e| Failure::Unavailable(format!("identity answer unreadable: {e}")))?;
         let token = parse_token(resp.status_code(), &body, now_ms())?;
         let stored = serde_json::to_string(&(&token.access_token, token.expires_at_ms)).unwrap_or_default();
@@ -301,8 +306,8 @@ impl Client {
             let result = async {
                 let _in_flight = self.acquire(urgency).await?;
                 let token = self.token(urgency).await?;
-                let mut resp =
-                    send(method.clone(), &url, Some(&token), body.as_deref(), None, self.timeout(urgency)).await?;
+                let json = body.as_deref().map(|text| Body { content_type: "application/json", text });
+                let mut resp = send(method.clone(), &url, Some(&token), json, None, self.timeout(urgency)).await?;
                 let text = resp.text().await.map_err(|e| Failure::Unavailable(format!("answer unreadable: {e}")))?;
                 parse_envelope(resp.status_code(), &text)
             }
@@ -322,9 +327,9 @@ impl Client {
         }
     }
 
-    /// Starts downloading a bulk export file from byte `from`; the returned guard keeps the
-    /// call counted as in flight while the body streams. Not retried: the sync resumes.
-    pub async fn download(&self, path: &str, from: u64) -> Result<(Response, InFlight<'_>), Failure> {
+    /// Starts downloading a bulk export file from byte `from`; the guard keeps the call
+    /// counted as in flight while the body streams. Not retried: the sync resumes.
+    pub async fn download(&self, path: &str, from: u64) -> Result<Download<'_>, Failure> {
         let url = format!("{}{path}", self.config.endpoint);
         let mut refreshed = false;
         loop {
@@ -333,9 +338,27 @@ impl Client {
             let range = (from > 0).then(|| format!("bytes={from}-"));
             let mut resp = send(Method::Get, &url, Some(&token), None, range.as_deref(), BACKGROUND_TIMEOUT_MS).await?;
             let status = resp.status_code();
+            if status == 416 && from > 0 {
+                // Nothing at or after `from`: the file was read to its end.
+                return Ok(Download::Ended);
+            }
             let is_csv = resp.headers().get("Content-Type").ok().flatten().is_some_and(|t| !t.contains("json"));
-            if (status == 200 || status == 206) && is_csv {
-                return Ok((resp, in_flight));
+            if status == 206 && is_csv {
+                // Only a part starting exactly at `from` continues the reader's count.
+                let start = resp
+                    .headers()
+                    .get("Content-Range")
+                    .ok()
+                    .flatten()
+                    .and_then(|r| r.strip_prefix("bytes ")?.split('-').next()?.parse::<u64>().ok());
+                let from_zero = start == Some(0);
+                if start == Some(from) || from_zero {
+                    return Ok(Download::Body { response: resp, from_start: from_zero && from > 0, in_flight });
+                }
+            }
+            if status == 200 && is_csv {
+                // The server ignored the range: the whole file, read again from the start.
+                return Ok(Download::Body { response: resp, from_start: from > 0, in_flight });
             }
             let text = resp.text().await.unwrap_or_default();
             drop(in_flight);
@@ -358,22 +381,45 @@ impl Client {
     }
 }
 
-/// Sends one request, giving up after `timeout_ms` (the request is aborted).
+/// A download's start.
+pub enum Download<'a> {
+    /// The body streams.
+    Body {
+        /// The response.
+        response: Response,
+        /// The body starts at byte 0 although a later byte was asked for.
+        from_start: bool,
+        /// Counts the call as in flight until dropped.
+        in_flight: InFlight<'a>,
+    },
+    /// The file has no bytes at or after the requested offset.
+    Ended,
+}
+
+/// A request body and its type.
+#[derive(Clone, Copy)]
+struct Body<'a> {
+    content_type: &'static str,
+    text: &'a str,
+}
+
+/// Sends one request, giving up after `timeout_ms` (the request is aborted). Errors never
+/// quote the runtime's message, which may contain the URL.
 async fn send(
     method: Method,
     url: &str,
     bearer: Option<&str>,
-    body: Option<&str>,
+    body: Option<Body<'_>>,
     range: Option<&str>,
     timeout_ms: i64,
 ) -> Result<Response, Failure> {
     let headers = Headers::new();
-    let unavailable = |e: worker::Error| Failure::Unavailable(format!("request not sent: {e}"));
+    let unavailable = |_: worker::Error| Failure::Unavailable("the request to Marketo could not be built".into());
     if let Some(token) = bearer {
         headers.set("Authorization", &format!("Bearer {token}")).map_err(unavailable)?;
     }
-    if body.is_some() {
-        headers.set("Content-Type", "application/json").map_err(unavailable)?;
+    if let Some(body) = body {
+        headers.set("Content-Type", body.content_type).map_err(unavailable)?;
     }
     if let Some(range) = range {
         headers.set("Range", range).map_err(unavailable)?;
@@ -381,7 +427,7 @@ async fn send(
     let mut init = RequestInit::new();
     init.with_method(method).with_headers(headers);
     if let Some(body) = body {
-        init.with_body(Some(JsValue::from_str(body)));
+        init.with_body(Some(JsValue::from_str(body.text)));
     }
     let request = Request::new_with_init(url, &init).map_err(unavailable)?;
     let controller = AbortController::default();
@@ -391,7 +437,7 @@ async fn send(
     let timer = Box::pin(sleep(timeout_ms));
     match select(sending, timer).await {
         Either::Left((Ok(resp), _)) => Ok(resp),
-        Either::Left((Err(e), _)) => Err(Failure::Unavailable(format!("Marketo did not answer: {e}"))),
+        Either::Left((Err(_), _)) => Err(Failure::Unavailable("Marketo could not be reached".into())),
         Either::Right(((), _)) => {
             controller.abort();
             Err(Failure::Unavailable(format!("Marketo did not answer within {timeout_ms} ms")))

@@ -1,5 +1,7 @@
 //! Delivering the outbox: due activities, at most 300 per call, to
-//! `POST /rest/v1/activities/external.json`.
+//! `POST /rest/v1/activities/external.json`. Rows are claimed (held back) before the call
+//! and all outcomes of a call are written in one batch, so a D1 failure after Marketo took a
+//! batch does not resend it at once.
 //!
 //! A lead unknown to Marketo is created first (createOrUpdate by email, one call for the
 //! whole batch). Each record's outcome decides its row: `added` → delivered; skipped →
@@ -14,8 +16,10 @@ use confab_domain::marketo::{
 };
 use worker::{D1Database, Method};
 
-/// Attempts before an activity is given up as failed.
-const MAX_ATTEMPTS: u32 = 12;
+/// Age after which an activity Marketo never took is given up as failed.
+const MAX_AGE_MS: i64 = 7 * 86_400_000;
+/// How long rows in a delivery call are held back if their outcome cannot be written.
+const CLAIM_MS: i64 = 10 * 60_000;
 /// Longest backoff between attempts of one activity.
 const MAX_BACKOFF_MS: i64 = 15 * 60_000;
 
@@ -88,35 +92,38 @@ async fn deliver_batch(client: &Client, db: &D1Database, mut due: Vec<outbox::Du
         }
     }
     let (ready, orphans): (Vec<_>, Vec<_>) = due.into_iter().partition(|d| d.activity.lead_id != 0);
+    let mut outcomes = Vec::new();
     for orphan in orphans {
-        outbox::fail(db, orphan.id, "Marketo would not create a lead for this visitor's email").await?;
+        outcomes.push(outbox::fail(db, orphan.id, "Marketo would not create a lead for this visitor's email")?);
     }
+    outbox::write(db, outcomes).await?;
     if ready.is_empty() {
         return Ok(true);
     }
+    let ids: Vec<i64> = ready.iter().map(|d| d.id).collect();
+    outbox::claim(db, &ids, now_ms() + CLAIM_MS).await?;
     let activities: Vec<_> = ready.iter().map(|d| d.activity.clone()).collect();
     let body = external_activities_body(client.config().activity_type_id, &activities);
     match client.call(Urgency::Background, Method::Post, "/rest/v1/activities/external.json", &[], Some(&body)).await {
         Ok(envelope) => {
-            let outcomes = record_outcomes(&envelope.result);
+            let results = record_outcomes(&envelope.result);
             let now = now_text();
+            let mut outcomes = Vec::new();
             for (i, row) in ready.iter().enumerate() {
-                match outcomes.get(i) {
-                    Some(RecordOutcome::Added(guid)) => {
-                        outbox::delivered(db, row.id, row.activity.lead_id, &guid.to_string(), &now).await?
-                    }
-                    Some(RecordOutcome::Created(guid) | RecordOutcome::Updated(guid)) => {
-                        outbox::delivered(db, row.id, row.activity.lead_id, &guid.to_string(), &now).await?
+                outcomes.push(match results.get(i) {
+                    Some(RecordOutcome::Added(guid) | RecordOutcome::Created(guid) | RecordOutcome::Updated(guid)) => {
+                        outbox::delivered(db, row.id, row.activity.lead_id, &guid.to_string(), &now)?
                     }
                     Some(RecordOutcome::Skipped { code, message }) => {
-                        outbox::fail(db, row.id, &format!("Marketo refused it ({code}): {message}")).await?
+                        outbox::fail(db, row.id, &format!("Marketo refused it ({code}): {message}"))?
                     }
                     None => {
-                        outbox::retry_later(db, row.id, now_ms() + 60_000, "Marketo's answer had no record for it")
-                            .await?
+                        outbox::retry_later(db, row.id, now_ms() + 60_000, "Marketo's answer had no record for it")?
                     }
-                }
+                });
             }
+            // All outcomes in one write: a batch is never half recorded.
+            outbox::write(db, outcomes).await?;
             Ok(true)
         }
         Err(failure) => {
@@ -129,13 +136,17 @@ async fn deliver_batch(client: &Client, db: &D1Database, mut due: Vec<outbox::Du
 async fn put_back(client: &Client, db: &D1Database, rows: &[outbox::Due], reason: &str) -> ApiResult<()> {
     let now = now_ms();
     let paused = client.paused_until_ms();
+    let mut outcomes = Vec::new();
     for row in rows {
-        if row.attempts + 1 >= MAX_ATTEMPTS {
-            outbox::fail(db, row.id, &format!("gave up after {MAX_ATTEMPTS} attempts; last: {reason}")).await?;
+        // A failed call (outage, limits, quota) is Marketo's state, not the activity's: keep
+        // trying, with a capped backoff, until the activity is a week old.
+        let age = chrono::DateTime::parse_from_rfc3339(&row.activity.at).map_or(0, |at| now - at.timestamp_millis());
+        if age > MAX_AGE_MS {
+            outcomes.push(outbox::fail(db, row.id, &format!("given up after a week of failures; last: {reason}"))?);
             continue;
         }
-        let delay = backoff_ms(row.attempts, client.config().backoff_ms, MAX_BACKOFF_MS, 0.5);
-        outbox::retry_later(db, row.id, (now + delay).max(paused), reason).await?;
+        let delay = backoff_ms(row.attempts.min(20), client.config().backoff_ms, MAX_BACKOFF_MS, 0.5);
+        outcomes.push(outbox::retry_later(db, row.id, (now + delay).max(paused), reason)?);
     }
-    Ok(())
+    outbox::write(db, outcomes).await
 }

@@ -9,19 +9,29 @@
 //! saved offset with a `Range` request and ends with every row exactly once. One job runs
 //! at a time, within Marketo's two.
 
+use super::client::Download;
 use super::client::{Client, Urgency, now_ms};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::store::leads;
 use confab_domain::marketo::{
-    CsvIngest, ExportStatus, FieldInfo, LeadRecord, export_create_body, export_windows, parse_describe,
+    CsvIngest, ExportStatus, Failure, FieldInfo, LeadRecord, export_create_body, export_windows, parse_describe,
     parse_export_status,
 };
 use futures_util::StreamExt;
+use futures_util::future::{Either, select};
 use serde::{Deserialize, Serialize};
 use worker::{D1Database, Method, SqlStorage};
 
 /// Rows written to D1 per statement.
 const BATCH_ROWS: usize = 1_000;
+/// Bytes of rows per statement: D1 takes values up to 2 MB, the rows travel as one.
+const BATCH_BYTES: usize = 900 * 1024;
+/// A single lead larger than this is skipped (D1's row limit is 2 MB).
+const MAX_ROW_BYTES: usize = 1_000_000;
+/// Longest wait for the next piece of an export file.
+const CHUNK_TIMEOUT_MS: i64 = 30_000;
+/// Failures of one window's export before the window is skipped (and reported).
+const MAX_WINDOW_FAILURES: u32 = 8;
 /// Wall time one wake-up may spend downloading before it saves and yields.
 const SLICE_MS: i64 = 20_000;
 /// Overlap of incremental windows, for clock skew between Marketo and Confab.
@@ -98,6 +108,13 @@ pub struct SyncState {
     pub failures: u32,
     /// When the last incremental pass finished.
     pub last_incremental_ms: i64,
+    /// Failures of the current window's export, over attempts.
+    #[serde(default)]
+    pub window_failures: u32,
+    /// Bumped by every (re)start; a wake-up that began under an older generation saves
+    /// nothing, so an admin's restart is never undone by a sync step already running.
+    #[serde(default)]
+    pub generation: u64,
 }
 
 impl SyncState {
@@ -119,6 +136,8 @@ impl SyncState {
             last_error: None,
             failures: 0,
             last_incremental_ms: 0,
+            window_failures: 0,
+            generation: 0,
         }
     }
 
@@ -193,8 +212,15 @@ pub fn load(sql: &SqlStorage) -> SyncState {
         .unwrap_or_else(SyncState::idle)
 }
 
-/// Saves the state.
+/// Saves the state, unless a restart superseded the one this wake-up works on.
 pub fn save(sql: &SqlStorage, state: &SyncState) -> ApiResult<()> {
+    if load(sql).generation != state.generation {
+        return Err(ApiError::Conflict { code: "superseded", message: "the sync was restarted meanwhile".into() });
+    }
+    write(sql, state)
+}
+
+fn write(sql: &SqlStorage, state: &SyncState) -> ApiResult<()> {
     sql.exec(
         "INSERT INTO kv (key, value) VALUES ('sync', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         vec![serde_json::to_string(state)?.into()],
@@ -228,13 +254,20 @@ pub async fn start(client: &Client, sql: &SqlStorage, fields: &[String], since_m
         chosen.push(FieldType { name: info.name.clone(), data_type: info.data_type.clone() });
     }
     let now = now_ms();
+    let previous = load(sql);
+    if let Some(job) = &previous.job {
+        // Free Marketo's export slot the old job holds (best effort).
+        let path = format!("/bulk/v1/leads/export/{}/cancel.json", job.export_id);
+        let _ = client.call(Urgency::Visitor { deadline_ms: now + 5_000 }, Method::Post, &path, &[], None).await;
+    }
     let mut state = SyncState::idle();
+    state.generation = previous.generation + 1;
     state.phase = Phase::Initial;
     state.fields = chosen;
     state.windows = export_windows(since_ms, now);
     state.started_at_ms = now;
     state.next_at_ms = now;
-    save(sql, &state).map_err(|e| e.to_string())?;
+    write(sql, &state).map_err(|e| e.to_string())?;
     Ok(state)
 }
 
@@ -286,6 +319,17 @@ pub async fn step(client: &Client, sql: &SqlStorage, db: &D1Database) -> ApiResu
             }
             Err(reason) => {
                 state.failures += 1;
+                state.window_failures += 1;
+                if state.window_failures >= MAX_WINDOW_FAILURES {
+                    // Give up on this window rather than freeze the whole sync; say so.
+                    let (from, to) = state.windows.get(state.window).copied().unwrap_or_default();
+                    state.skipped_reasons.push(format!(
+                        "export window {} to {} skipped after {MAX_WINDOW_FAILURES} failures: {reason}",
+                        rfc3339(from),
+                        rfc3339(to)
+                    ));
+                    finish_window(&mut state);
+                }
                 state.last_error = Some(reason);
                 let paused = client.paused_until_ms();
                 let delay = confab_domain::marketo::backoff_ms(
@@ -373,10 +417,17 @@ async fn advance(
             Ok(None)
         }
         "queued" => {
-            let envelope = client
-                .call(Urgency::Background, Method::Get, &format!("{base}/status.json"), &[], None)
-                .await
-                .map_err(|f| format!("Polling the export failed: {}", f.describe()))?;
+            let polled = client.call(Urgency::Background, Method::Get, &format!("{base}/status.json"), &[], None).await;
+            let envelope = match polled {
+                Ok(envelope) => envelope,
+                Err(failure) => {
+                    if matches!(failure, Failure::Rejected { .. }) {
+                        // Marketo no longer knows the job (expired, deleted): create it again.
+                        state.job = None;
+                    }
+                    return Err(format!("Polling the export failed: {}", failure.describe()));
+                }
+            };
             let (_, status) = parse_export_status(&envelope.result).map_err(|f| f.describe())?;
             match status {
                 ExportStatus::Completed { records, .. } => {
@@ -446,35 +497,80 @@ async fn download(
     job: Job,
 ) -> Result<Option<i64>, String> {
     let types = state.types();
+    let from = if job.header.is_some() { job.offset } else { 0 };
+    let path = format!("/bulk/v1/leads/export/{}/file.json", job.export_id);
+    let started = match client.download(&path, from).await {
+        Ok(started) => started,
+        Err(failure) => {
+            if matches!(failure, Failure::Rejected { .. }) {
+                // The file is gone (expired after Marketo's retention): export the window again.
+                state.job = None;
+            }
+            return Err(format!("Downloading the export failed: {}", failure.describe()));
+        }
+    };
+    let (mut resp, from_start, in_flight) = match started {
+        Download::Body { response, from_start, in_flight } => (response, from_start, in_flight),
+        Download::Ended => return Ok(finish_window(state)),
+    };
     let mut ingest = match &job.header {
-        Some(header) if job.offset > 0 => {
+        Some(header) if from > 0 && !from_start => {
             CsvIngest::resume(&types, header.clone(), job.next_line).with_base_offset(job.offset)
         }
         _ => CsvIngest::new(&types),
     };
-    let from = if job.header.is_some() { job.offset } else { 0 };
-    let path = format!("/bulk/v1/leads/export/{}/file.json", job.export_id);
-    let (mut resp, in_flight) =
-        client.download(&path, from).await.map_err(|f| format!("Downloading the export failed: {}", f.describe()))?;
     let mut stream = resp.stream().map_err(|e| format!("The export file could not be read: {e}"))?;
     let started = now_ms();
     let mut batch: Vec<LeadRecord> = Vec::with_capacity(BATCH_ROWS);
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| format!("The export download broke off: {e}"))?;
-        batch.extend(ingest.push(&chunk));
-        if batch.len() >= BATCH_ROWS {
-            flush(sql, db, state, &mut ingest, &mut batch).await?;
-            if now_ms() - started > SLICE_MS {
-                // Yield; the next wake-up resumes from the saved offset.
-                drop(in_flight);
-                return Ok(Some(now_ms()));
+    let mut batch_bytes = 0_usize;
+    loop {
+        // A body that stops flowing must not hold the alarm (and the outbox) forever.
+        let next = select(Box::pin(stream.next()), Box::pin(super::client::sleep(CHUNK_TIMEOUT_MS))).await;
+        let chunk = match next {
+            Either::Left((Some(chunk), _)) => chunk.map_err(|e| format!("The export download broke off: {e}"))?,
+            Either::Left((None, _)) => break,
+            Either::Right(_) => return Err("The export download stalled; resuming where it stopped.".into()),
+        };
+        for record in ingest.push(&chunk) {
+            let size = record_size(&record);
+            if size > MAX_ROW_BYTES {
+                state.skipped += 1;
+                state.skipped_reasons.push(format!("lead {}: larger than D1 stores in one row", record.marketo_id));
+                continue;
             }
+            batch_bytes += size;
+            batch.push(record);
+        }
+        if batch.len() >= BATCH_ROWS || batch_bytes >= BATCH_BYTES {
+            flush(sql, db, state, &mut ingest, &mut batch).await?;
+            batch_bytes = 0;
+        }
+        if now_ms() - started > SLICE_MS {
+            // Yield; the next wake-up resumes from the saved offset.
+            flush(sql, db, state, &mut ingest, &mut batch).await?;
+            drop(in_flight);
+            return Ok(Some(now_ms()));
         }
     }
     drop(in_flight);
     batch.extend(ingest.finish());
     flush(sql, db, state, &mut ingest, &mut batch).await?;
+    Ok(finish_window(state))
+}
+
+fn finish_window(state: &mut SyncState) -> Option<i64> {
     state.job = None;
     state.window += 1;
-    Ok(None)
+    state.window_failures = 0;
+    None
+}
+
+/// Bytes a record takes in the batch's JSON (an estimate from above).
+fn record_size(record: &LeadRecord) -> usize {
+    serde_json::to_string(&record.attributes).map_or(0, |a| 2 * a.len() + 64)
+        + record.email.as_ref().map_or(0, String::len)
+}
+
+fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339()).unwrap_or_default()
 }

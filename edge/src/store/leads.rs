@@ -86,11 +86,13 @@ pub async fn lead_by_email(db: &D1Database, email: &str) -> ApiResult<Option<Sto
     Ok(row.map(LeadRow::into_lead))
 }
 
-/// Maps a cookie token to a lead (or to none, `lead_id` `None`).
+/// Maps a cookie token to a lead (or to none, `lead_id` `None`). "None" never replaces a
+/// lead: a late negative lookup must not undo what the visitor just told us.
 pub async fn map_cookie(db: &D1Database, token: &str, lead_id: Option<i64>, now_ms: i64) -> ApiResult<()> {
     db.prepare(
         "INSERT INTO lead_cookies (token, lead_id, checked_at_ms) VALUES (?1, ?2, ?3) \
-         ON CONFLICT(token) DO UPDATE SET lead_id = excluded.lead_id, checked_at_ms = excluded.checked_at_ms",
+         ON CONFLICT(token) DO UPDATE SET lead_id = excluded.lead_id, checked_at_ms = excluded.checked_at_ms \
+         WHERE excluded.lead_id IS NOT NULL OR lead_cookies.lead_id IS NULL",
     )
     .bind(&[token.into(), lead_id.map_or(JsValue::NULL, ms), ms(now_ms)])?
     .run()

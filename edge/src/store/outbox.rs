@@ -9,7 +9,7 @@ use crate::error::ApiResult;
 use confab_domain::marketo::{ActivityKind, OutboxActivity};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
-use worker::D1Database;
+use worker::{D1Database, D1PreparedStatement};
 
 fn ms(value: i64) -> JsValue {
     JsValue::from_f64(value as f64)
@@ -89,45 +89,58 @@ pub async fn due(db: &D1Database, now_ms: i64, limit: u32) -> ApiResult<Vec<Due>
                     kind,
                 },
             }),
-            Err(e) => fail(db, row.id as i64, &format!("unreadable activity: {e}")).await?,
+            Err(e) => write(db, vec![fail(db, row.id as i64, &format!("unreadable activity: {e}"))?]).await?,
         }
     }
     Ok(due)
 }
 
-/// Marks a row delivered.
-pub async fn delivered(db: &D1Database, id: i64, lead_id: i64, guid: &str, now: &str) -> ApiResult<()> {
-    db.prepare(
-        "UPDATE marketo_outbox SET status = 'delivered', marketo_lead_id = ?2, marketo_guid = ?3, delivered_at = ?4, \
-         attempts = attempts + 1, last_error = NULL WHERE id = ?1 AND status = 'pending'",
-    )
-    .bind(&[ms(id), ms(lead_id), guid.into(), now.into()])?
-    .run()
-    .await?;
-    Ok(())
+/// Marks a row delivered (a statement, so a batch's outcomes are written together).
+pub fn delivered(db: &D1Database, id: i64, lead_id: i64, guid: &str, now: &str) -> ApiResult<D1PreparedStatement> {
+    Ok(db
+        .prepare(
+            "UPDATE marketo_outbox SET status = 'delivered', marketo_lead_id = ?2, marketo_guid = ?3, delivered_at = ?4, \
+             attempts = attempts + 1, last_error = NULL WHERE id = ?1 AND status = 'pending'",
+        )
+        .bind(&[ms(id), ms(lead_id), guid.into(), now.into()])?)
 }
 
 /// Marks a row failed for good.
-pub async fn fail(db: &D1Database, id: i64, reason: &str) -> ApiResult<()> {
-    db.prepare(
-        "UPDATE marketo_outbox SET status = 'failed', last_error = ?2, attempts = attempts + 1 \
-         WHERE id = ?1 AND status = 'pending'",
-    )
-    .bind(&[ms(id), reason.into()])?
-    .run()
-    .await?;
-    Ok(())
+pub fn fail(db: &D1Database, id: i64, reason: &str) -> ApiResult<D1PreparedStatement> {
+    Ok(db
+        .prepare(
+            "UPDATE marketo_outbox SET status = 'failed', last_error = ?2, attempts = attempts + 1 \
+             WHERE id = ?1 AND status = 'pending'",
+        )
+        .bind(&[ms(id), reason.into()])?)
 }
 
 /// Schedules another attempt.
-pub async fn retry_later(db: &D1Database, id: i64, at_ms: i64, reason: &str) -> ApiResult<()> {
-    db.prepare(
-        "UPDATE marketo_outbox SET attempts = attempts + 1, next_attempt_ms = ?2, last_error = ?3 \
-         WHERE id = ?1 AND status = 'pending'",
-    )
-    .bind(&[ms(id), ms(at_ms), reason.into()])?
-    .run()
-    .await?;
+pub fn retry_later(db: &D1Database, id: i64, at_ms: i64, reason: &str) -> ApiResult<D1PreparedStatement> {
+    Ok(db
+        .prepare(
+            "UPDATE marketo_outbox SET attempts = attempts + 1, next_attempt_ms = ?2, last_error = ?3 \
+             WHERE id = ?1 AND status = 'pending'",
+        )
+        .bind(&[ms(id), ms(at_ms), reason.into()])?)
+}
+
+/// Runs outcome statements together.
+pub async fn write(db: &D1Database, statements: Vec<D1PreparedStatement>) -> ApiResult<()> {
+    if !statements.is_empty() {
+        db.batch(statements).await?;
+    }
+    Ok(())
+}
+
+/// Holds rows back until `until_ms` while a call delivers them: if the outcome cannot be
+/// written, they are not sent again at once.
+pub async fn claim(db: &D1Database, ids: &[i64], until_ms: i64) -> ApiResult<()> {
+    let list = serde_json::to_string(ids)?;
+    db.prepare("UPDATE marketo_outbox SET next_attempt_ms = ?2 WHERE id IN (SELECT value FROM json_each(?1))")
+        .bind(&[list.into(), ms(until_ms)])?
+        .run()
+        .await?;
     Ok(())
 }
 
