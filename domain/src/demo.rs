@@ -57,7 +57,7 @@ pub fn flow() -> Flow {
         cards: vec![
             Card::Message {
                 id: "greeting".into(),
-                text: "Hi there! I'm Confab, the demo assistant.".into(),
+                text: "Hi {{lead.firstName:\"there\"}}! I'm Confab, the demo assistant.".into(),
                 next: Some("intent".into()),
             },
             Card::Question {

@@ -44,6 +44,7 @@ try {
   await shot(page, "host-page-with-launcher");
 
   await launcher.click();
+  await page.getByText("Hi there! I'm Confab").waitFor();
   await page.getByText("What brings you here today?").waitFor();
   await shot(page, "greeting-and-question");
 
@@ -139,6 +140,22 @@ try {
   }
   await admin.locator('ul.chips li[data-domain="gmail.com"]').waitFor();
   await shot(admin, "admin-integrations-not-connected-and-blocked-domains");
+
+  // A visitor whose Munchkin cookie the edge knows (here the demo's lead Ada, from the local
+  // lead store) is greeted by name.
+  const known = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  await known.addCookies([{
+    name: "_mkto_trk", value: "id:123-ABC-456&token:_mch-127.0.0.1-1700000000000-12345",
+    domain: new URL(DEMO_URL).hostname, path: "/",
+  }]);
+  const knownPage = await known.newPage();
+  knownPage.setDefaultTimeout(TIMEOUT);
+  knownPage.on("pageerror", (e) => problems.push(`known visitor page error: ${e.message}`));
+  knownPage.on("console", (m) => { if (m.type() === "error") problems.push(`known visitor console error: ${m.text()}`); });
+  await knownPage.goto(DEMO_URL);
+  await knownPage.locator('button[aria-label="Open chat"]').click();
+  await knownPage.getByText("Hi Ada! I'm Confab").waitFor();
+  await shot(knownPage, "known-visitor-greeted-by-name");
 
   if (problems.length) throw new Error(problems.join("\n"));
   console.log("journey ok");
