@@ -30,6 +30,9 @@ const BATCH_BYTES: usize = 900 * 1024;
 const MAX_ROW_BYTES: usize = 1_000_000;
 /// Longest wait for the next piece of an export file.
 const CHUNK_TIMEOUT_MS: i64 = 30_000;
+/// Export jobs kept created and enqueued ahead of the current one (Marketo runs 2 at once
+/// and queues 10 for the whole instance, shared with the customer's other integrations).
+const LOOKAHEAD: usize = 3;
 /// Failures of one window's export before the window is skipped (and reported).
 const MAX_WINDOW_FAILURES: u32 = 8;
 /// Wall time one wake-up may spend downloading before it saves and yields.
@@ -86,6 +89,10 @@ pub struct SyncState {
     pub window: usize,
     /// The current window's job.
     pub job: Option<Job>,
+    /// Jobs already created and enqueued for the next windows, in order, so Marketo prepares
+    /// them while the current one downloads.
+    #[serde(default)]
+    pub ahead: Vec<Job>,
     /// Rows stored, over all passes.
     pub rows: u64,
     /// Rows skipped as malformed or invalid.
@@ -125,6 +132,7 @@ impl SyncState {
             windows: Vec::new(),
             window: 0,
             job: None,
+            ahead: Vec::new(),
             rows: 0,
             skipped: 0,
             exported: 0,
@@ -255,8 +263,8 @@ pub async fn start(client: &Client, sql: &SqlStorage, fields: &[String], since_m
     }
     let now = now_ms();
     let previous = load(sql);
-    if let Some(job) = &previous.job {
-        // Free Marketo's export slot the old job holds (best effort).
+    for job in previous.job.iter().chain(&previous.ahead) {
+        // Free the export slots the old jobs hold (best effort).
         let path = format!("/bulk/v1/leads/export/{}/cancel.json", job.export_id);
         let _ = client.call(Urgency::Visitor { deadline_ms: now + 5_000 }, Method::Post, &path, &[], None).await;
     }
@@ -359,6 +367,7 @@ pub fn plan_incremental(sql: &SqlStorage) -> ApiResult<Option<i64>> {
     state.windows = export_windows(state.high_water_ms - OVERLAP_MS, now);
     state.window = 0;
     state.job = None;
+    state.ahead.clear();
     save(sql, &state)?;
     Ok(Some(now))
 }
@@ -372,51 +381,21 @@ async fn advance(
     state: &mut SyncState,
 ) -> Result<Option<i64>, String> {
     let Some(job) = state.job.clone() else {
-        let window = state.windows[state.window];
-        let names: Vec<String> = state.fields.iter().map(|f| f.name.clone()).collect();
-        let body = export_create_body(&names, window);
-        let envelope = client
-            .call(Urgency::Background, Method::Post, "/bulk/v1/leads/export/create.json", &[], Some(&body))
-            .await
-            .map_err(|f| format!("Creating the export failed: {}", f.describe()))?;
-        let (export_id, _) = parse_export_status(&envelope.result).map_err(|f| f.describe())?;
-        state.job = Some(Job {
-            export_id,
-            step: "created".into(),
-            records: 0,
-            header: None,
-            offset: 0,
-            next_line: 1,
-            polls: 0,
-        });
+        let window = state.windows.get(state.window).copied().ok_or("no export window left")?;
+        state.job = Some(create_job(client, state, window).await?);
         return Ok(None);
     };
     let base = format!("/bulk/v1/leads/export/{}", job.export_id);
     match job.step.as_str() {
         "created" => {
-            let enqueued =
-                client.call(Urgency::Background, Method::Post, &format!("{base}/enqueue.json"), &[], None).await;
-            if let Err(failure) = enqueued {
-                // Enqueued before a restart lost that fact? Marketo refuses a second enqueue
-                // (1029); the job's status says whether it is on its way.
-                let status = client
-                    .call(Urgency::Background, Method::Get, &format!("{base}/status.json"), &[], None)
-                    .await
-                    .ok()
-                    .and_then(|envelope| parse_export_status(&envelope.result).ok());
-                if !matches!(
-                    status,
-                    Some((_, ExportStatus::Queued | ExportStatus::Processing | ExportStatus::Completed { .. }))
-                ) {
-                    return Err(format!("Enqueuing the export failed: {}", failure.describe()));
-                }
-            }
+            enqueue_job(client, &job.export_id).await?;
             if let Some(j) = state.job.as_mut() {
                 j.step = "queued".into();
             }
             Ok(None)
         }
         "queued" => {
+            top_up(client, state).await;
             let polled = client.call(Urgency::Background, Method::Get, &format!("{base}/status.json"), &[], None).await;
             let envelope = match polled {
                 Ok(envelope) => envelope,
@@ -430,6 +409,10 @@ async fn advance(
             };
             let (_, status) = parse_export_status(&envelope.result).map_err(|f| f.describe())?;
             match status {
+                ExportStatus::Completed { records: 0, .. } => {
+                    // Nothing changed in this window: no file to read.
+                    Ok(finish_window(state))
+                }
                 ExportStatus::Completed { records, .. } => {
                     state.exported += records;
                     if let Some(j) = state.job.as_mut() {
@@ -458,6 +441,50 @@ async fn advance(
             }
         }
         _ => download(client, sql, db, state, job).await,
+    }
+}
+
+/// Creates the export job of `window` (not yet enqueued).
+async fn create_job(client: &Client, state: &SyncState, window: (i64, i64)) -> Result<Job, String> {
+    let names: Vec<String> = state.fields.iter().map(|f| f.name.clone()).collect();
+    let body = export_create_body(&names, window);
+    let envelope = client
+        .call(Urgency::Background, Method::Post, "/bulk/v1/leads/export/create.json", &[], Some(&body))
+        .await
+        .map_err(|f| format!("Creating the export failed: {}", f.describe()))?;
+    let (export_id, _) = parse_export_status(&envelope.result).map_err(|f| f.describe())?;
+    Ok(Job { export_id, step: "created".into(), records: 0, header: None, offset: 0, next_line: 1, polls: 0 })
+}
+
+/// Enqueues a created job. A job enqueued before a restart lost that fact is refused a second
+/// time (1029); its status then says whether it is on its way.
+async fn enqueue_job(client: &Client, export_id: &str) -> Result<(), String> {
+    let base = format!("/bulk/v1/leads/export/{export_id}");
+    let Err(failure) = client.call(Urgency::Background, Method::Post, &format!("{base}/enqueue.json"), &[], None).await
+    else {
+        return Ok(());
+    };
+    let status = client
+        .call(Urgency::Background, Method::Get, &format!("{base}/status.json"), &[], None)
+        .await
+        .ok()
+        .and_then(|envelope| parse_export_status(&envelope.result).ok());
+    match status {
+        Some((_, ExportStatus::Queued | ExportStatus::Processing | ExportStatus::Completed { .. })) => Ok(()),
+        _ => Err(format!("Enqueuing the export failed: {}", failure.describe())),
+    }
+}
+
+/// Keeps [`LOOKAHEAD`] jobs created and enqueued for the windows after the current one. A
+/// failure here only stops the top-up; the window's own turn retries it.
+async fn top_up(client: &Client, state: &mut SyncState) {
+    while state.ahead.len() < LOOKAHEAD {
+        let Some(window) = state.windows.get(state.window + 1 + state.ahead.len()).copied() else { return };
+        let Ok(mut job) = create_job(client, state, window).await else { return };
+        if enqueue_job(client, &job.export_id).await.is_ok() {
+            job.step = "queued".into();
+        }
+        state.ahead.push(job);
     }
 }
 
@@ -558,8 +585,9 @@ async fn download(
     Ok(finish_window(state))
 }
 
+/// Moves to the next window, whose job may already be waiting in `ahead`.
 fn finish_window(state: &mut SyncState) -> Option<i64> {
-    state.job = None;
+    state.job = (!state.ahead.is_empty()).then(|| state.ahead.remove(0));
     state.window += 1;
     state.window_failures = 0;
     None
