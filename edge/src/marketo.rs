@@ -8,7 +8,7 @@
 //! `MARKETO_CLIENT_ID`, `MARKETO_CLIENT_SECRET` (a secret, never returned by any API), and
 //! optional tuning: `MARKETO_IDENTITY` (identity base, default `{endpoint}/identity`),
 //! `MARKETO_CALLS_PER_WINDOW` (80), `MARKETO_WINDOW_MS` (20000), `MARKETO_MAX_IN_FLIGHT`
-//! (5), `MARKETO_ACTIVITY_TYPE_ID` (100001), `MARKETO_BACKOFF_MS` (1000, the first retry's
+//! (5), `MARKETO_DAILY_CALLS` (20000 of the instance's 50,000), `MARKETO_ACTIVITY_TYPE_ID` (100001), `MARKETO_BACKOFF_MS` (1000, the first retry's
 //! delay), `MARKETO_POLL_MS` (10000, export status polls), `MARKETO_SYNC_INTERVAL_MS` (60000,
 //! incremental sync). Without an endpoint, Marketo is off and everything runs on the local
 //! lead store.
@@ -44,6 +44,8 @@ pub struct Config {
     pub poll_ms: i64,
     /// Interval between incremental syncs.
     pub sync_interval_ms: i64,
+    /// Most calls Confab makes per Marketo day (the instance allows 50,000 for everyone).
+    pub daily_calls: i64,
 }
 
 fn text(env: &Env, name: &str) -> Option<String> {
@@ -87,6 +89,7 @@ impl Config {
             backoff_ms: number(env, "MARKETO_BACKOFF_MS", 1_000),
             poll_ms: number(env, "MARKETO_POLL_MS", 10_000),
             sync_interval_ms: number(env, "MARKETO_SYNC_INTERVAL_MS", 60_000),
+            daily_calls: number(env, "MARKETO_DAILY_CALLS", 20_000),
             endpoint,
         })
     }
@@ -134,23 +137,6 @@ pub struct StoredLead {
 /// (the lead, or that there is none) locally before answering.
 pub async fn lookup_cookie(env: &Env, cookie: &str) -> ApiResult<Option<StoredLead>> {
     let found: Found = gateway(env, "lookup-cookie", &serde_json::json!({ "cookie": cookie })).await?;
-    Ok(found.lead)
-}
-
-/// What a visitor told us about themselves: the email and optionally other fields.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Identify {
-    /// Validated email, lower case.
-    pub email: String,
-    /// The visitor's Munchkin cookie, to associate with the lead.
-    pub cookie: Option<String>,
-    /// Other captured fields by REST name.
-    pub fields: serde_json::Map<String, serde_json::Value>,
-}
-
-/// Creates or updates the lead in Marketo and associates the cookie; stores the result.
-pub async fn identify(env: &Env, identify: &Identify) -> ApiResult<Option<StoredLead>> {
-    let found: Found = gateway(env, "identify", identify).await?;
     Ok(found.lead)
 }
 
@@ -235,14 +221,17 @@ pub async fn record_activity(
     }
     let at = crate::clock::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     match crate::store::outbox::enqueue(db, key, email, marketo_id, &at, &kind).await {
-        Ok(()) => {
-            let env = env.clone();
-            ctx.wait_until(async move {
-                if let Err(e) = kick(&env).await {
-                    worker::console_warn!("marketo gateway kick failed: {e}");
-                }
-            });
-        }
+        Ok(()) => wake(env, ctx),
         Err(e) => worker::console_error!("marketo outbox: {e}"),
     }
+}
+
+/// Wakes the gateway after the response: something waits in the outbox.
+pub fn wake(env: &Env, ctx: &worker::Context) {
+    let env = env.clone();
+    ctx.wait_until(async move {
+        if let Err(e) = kick(&env).await {
+            worker::console_warn!("marketo gateway kick failed: {e}");
+        }
+    });
 }

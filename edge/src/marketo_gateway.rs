@@ -3,8 +3,8 @@
 //! of Marketo's 100 calls per 20 s and 10 concurrent calls) and one outbox.
 //!
 //! The Worker asks it over internal HTTP (`marketo.rs` is the typed side): `lookup-cookie`
-//! (a visitor's Munchkin cookie → lead, stored in D1 either way), `identify` (createOrUpdate
-//! by email and associate the cookie), `kick` (activities wait in the outbox), and the admin's
+//! (a visitor's Munchkin cookie → lead, stored in D1 either way), `kick` (activities or a
+//! visitor's identify wait in the outbox), and the admin's
 //! `status`, `fields`, `sync`. Its alarm delivers the outbox and runs the lead sync; both save
 //! their progress, so a restart anywhere resumes where it stopped.
 
@@ -16,12 +16,10 @@ mod outbox;
 mod sync;
 
 use crate::error::ApiError;
-use crate::marketo::{Config, Found, Identify, StoredLead};
+use crate::marketo::{Config, Found, StoredLead};
 use crate::store::{self, leads};
 use client::{Client, Urgency, now_ms};
-use confab_domain::marketo::{
-    RecordOutcome, cookie_query, create_or_update_body, is_munchkin_cookie, lead_from_rest, record_outcomes,
-};
+use confab_domain::marketo::{cookie_query, is_munchkin_cookie, lead_from_rest};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use worker::{DurableObject, Env, Method, Request, Response, Result, State, durable_object};
@@ -83,10 +81,6 @@ impl DurableObject for MarketoGateway {
             "/lookup-cookie" => {
                 let body: CookieBody = req.json().await?;
                 self.lookup_cookie(client, &db, &body.cookie).await
-            }
-            "/identify" => {
-                let body: Identify = req.json().await?;
-                self.identify(client, &db, &body).await
             }
             "/kick" => {
                 self.wake_soon().await?;
@@ -254,41 +248,5 @@ impl MarketoGateway {
             Some(id) => leads::lead_by_id(db, id as i64).await,
             None => Ok(None),
         }
-    }
-
-    /// createOrUpdate by email, then associate the cookie; the local lead learns its Marketo id.
-    async fn identify(&self, client: &Client, db: &worker::D1Database, body: &Identify) -> Result<Response> {
-        let mut input = body.fields.clone();
-        input.insert("email".into(), body.email.clone().into());
-        let request = create_or_update_body(&[input]);
-        let envelope =
-            match client.call(Urgency::Background, Method::Post, "/rest/v1/leads.json", &[], Some(&request)).await {
-                Ok(envelope) => envelope,
-                Err(failure) => return unavailable(failure.describe()),
-            };
-        let marketo_id = match record_outcomes(&envelope.result).into_iter().next() {
-            Some(RecordOutcome::Created(id) | RecordOutcome::Updated(id)) => id,
-            Some(RecordOutcome::Skipped { code, message }) => {
-                return unavailable(format!("Marketo refused the lead ({code}): {message}"));
-            }
-            _ => return unavailable("Marketo's answer named no lead"),
-        };
-        let now = crate::clock::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let local = match leads::set_marketo_id(db, &body.email, marketo_id, &now).await {
-            Ok(local) => local,
-            Err(e) => return error_response(&e),
-        };
-        if let Some(cookie) = body.cookie.as_deref().filter(|c| is_munchkin_cookie(c)) {
-            let path = format!("/rest/v1/leads/{marketo_id}/associate.json");
-            let query = [("cookie", cookie_query(cookie))];
-            if let Err(failure) = client.call(Urgency::Background, Method::Post, &path, &query, None).await {
-                return unavailable(failure.describe());
-            }
-        }
-        let lead = match local {
-            Some(id) => leads::lead_by_id(db, id).await.ok().flatten(),
-            None => None,
-        };
-        Response::from_json(&Found { lead })
     }
 }

@@ -133,6 +133,10 @@ fn an_email_makes_an_anonymous_visitor_known_here_and_in_marketo() -> Result<()>
     let r = bootstrap(&app, COOKIE_B)?;
     assert_eq!(r.json["visitor"]["known"], false);
 
+    // Marketo is unavailable when the visitor types their email: the visitor does not notice,
+    // and the lead and cookie reach Marketo from the outbox once it is back.
+    marketo.inject(Fault::Marketo(608), 4);
+    marketo.inject(Fault::Http(503), 4);
     let r = identify(&app, "New.Person@Acme.test", Some(COOKIE_B))?;
     assert_eq!(r.status, 200, "{}", r.json);
     assert_eq!(r.json["known"], true);
@@ -142,7 +146,7 @@ fn an_email_makes_an_anonymous_visitor_known_here_and_in_marketo() -> Result<()>
     assert_eq!(next.json["visitor"]["known"], true, "{}", next.json);
     assert_eq!(next.json["visitor"]["attributes"]["email"], "new.person@acme.test");
     // Marketo got the lead (createOrUpdate) and the cookie (associate).
-    let lead = eventually(Duration::from_secs(10), "the lead in Marketo", || {
+    let lead = eventually(Duration::from_secs(30), "the lead in Marketo", || {
         Ok(marketo.leads().into_iter().find(|l| l["email"] == "new.person@acme.test"))
     })?;
     let id = lead["id"].as_i64().unwrap_or_default();

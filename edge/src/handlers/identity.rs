@@ -5,14 +5,16 @@
 //! never seen (or not seen for [`RECHECK_MS`]), and the visitor never waits more than
 //! [`WAIT_MS`] for it: past that the answer is "anonymous, pending" and the lookup finishes
 //! in the background, storing its answer for the next request. What a visitor types is
-//! stored locally before anything else, so Marketo being down loses nothing.
+//! stored locally before anything else and reaches Marketo through the outbox, so Marketo
+//! being down loses nothing.
 
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
-use crate::marketo::{self, Identify, StoredLead};
+use crate::marketo::{self, StoredLead};
 use crate::marketo_gateway::cookie_token;
 use crate::store::leads::{self, CookieLookup};
+use crate::store::outbox;
 use confab_domain::api::{IdentifyRequest, Visitor};
 use confab_domain::email::Email;
 use confab_domain::ids::is_valid_slug;
@@ -160,13 +162,16 @@ pub async fn identify(req: &mut Request, env: &Env, ctx: &Context, db: &D1Databa
         super::events::adopt(env, ctx, db, site, visitor, &lead).await?;
     }
     if marketo::enabled(env) {
-        let env = env.clone();
-        let identify = Identify { email: address, cookie, fields };
-        ctx.wait_until(async move {
-            if let Err(e) = marketo::identify(&env, &identify).await {
-                worker::console_warn!("marketo identify failed: {e}");
-            }
-        });
+        // Through the outbox: Marketo being down or out of quota delays this, never loses it.
+        let key = format!(
+            "identify:{address}:{}:{}",
+            cookie.as_deref().and_then(cookie_token).unwrap_or("-"),
+            now.timestamp_millis()
+        );
+        match outbox::enqueue_identify(db, &key, &address, &fields, cookie.as_deref(), &stamp).await {
+            Ok(()) => marketo::wake(env, ctx),
+            Err(e) => worker::console_error!("marketo outbox: {e}"),
+        }
     }
     http::json(200, &Visitor { known: true, attributes, pending: false })
 }

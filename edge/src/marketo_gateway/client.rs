@@ -46,6 +46,9 @@ struct Inner {
     /// The last failure, for the admin: (when, what).
     last_error: Option<(i64, String)>,
     calls: u64,
+    /// Calls in the current Marketo day (which ends at `day_ends_ms`).
+    day_calls: i64,
+    day_ends_ms: i64,
 }
 
 /// The client; lives as long as the Durable Object instance.
@@ -122,6 +125,14 @@ impl Client {
             .and_then(|rows| rows.into_iter().next())
             .and_then(|row| row.value.parse().ok())
             .unwrap_or(0);
+        let (day_ends_ms, day_calls) = sql
+            .exec("SELECT value FROM kv WHERE key = 'day'", None)
+            .and_then(|c| c.to_array::<ValueRow>())
+            .ok()
+            .and_then(|rows| rows.into_iter().next())
+            .and_then(|row| serde_json::from_str::<(i64, i64)>(&row.value).ok())
+            .filter(|(ends, _)| *ends > now)
+            .unwrap_or((quota_resets_at_ms(now), 0));
         Client {
             inner: RefCell::new(Inner {
                 token,
@@ -129,6 +140,8 @@ impl Client {
                 paused_until_ms,
                 last_error: None,
                 calls: 0,
+                day_calls,
+                day_ends_ms,
             }),
             config,
             sql,
@@ -158,6 +171,8 @@ impl Client {
             "window_ms": self.config.budget.window_ms,
             "max_in_flight": self.config.budget.max_in_flight,
             "calls_since_start": inner.calls,
+            "calls_today": inner.day_calls,
+            "daily_calls": self.config.daily_calls,
             "paused_until_ms": if inner.paused_until_ms > now { inner.paused_until_ms } else { 0 },
             "last_error": inner.last_error.as_ref().map(|(at, what)| serde_json::json!({ "at_ms": at, "message": what })),
         })
@@ -178,6 +193,20 @@ impl Client {
                 if urgency == Urgency::Background && inner.paused_until_ms > now {
                     return Err(Failure::DailyQuota);
                 }
+                if now >= inner.day_ends_ms {
+                    inner.day_ends_ms = quota_resets_at_ms(now);
+                    inner.day_calls = 0;
+                }
+                if inner.day_calls >= self.config.daily_calls {
+                    // Confab's daily share is spent: wait for Marketo's next day, like a 607.
+                    inner.paused_until_ms = inner.day_ends_ms;
+                    return Err(match urgency {
+                        Urgency::Background => Failure::DailyQuota,
+                        Urgency::Visitor { .. } => {
+                            Failure::Unavailable("Confab's daily share of Marketo calls is spent".into())
+                        }
+                    });
+                }
                 let used = inner.budget.calls_in_window(now);
                 let limit = self.config.budget.calls_per_window;
                 let capped = match urgency {
@@ -191,7 +220,16 @@ impl Client {
             };
             match admitted {
                 Ok(()) => {
-                    self.inner.borrow_mut().calls += 1;
+                    let day = {
+                        let mut inner = self.inner.borrow_mut();
+                        inner.calls += 1;
+                        inner.day_calls += 1;
+                        (inner.day_ends_ms, inner.day_calls)
+                    };
+                    let _ = self.sql.exec(
+                        "INSERT INTO kv (key, value) VALUES ('day', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        vec![serde_json::to_string(&day).unwrap_or_default().into()],
+                    );
                     let window_start = now - self.config.budget.window_ms;
                     let _ = self.sql.exec("INSERT INTO calls (start_ms) VALUES (?)", vec![(now as f64).into()]);
                     let _ = self.sql.exec("DELETE FROM calls WHERE start_ms <= ?", vec![(window_start as f64).into()]);

@@ -262,12 +262,10 @@ pub async fn start(client: &Client, sql: &SqlStorage, fields: &[String], since_m
         chosen.push(FieldType { name: info.name.clone(), data_type: info.data_type.clone() });
     }
     let now = now_ms();
+    // Reading the old state and writing the new one happen with no await in between, so a
+    // step running meanwhile either saved before (its jobs are cancelled below) or finds
+    // itself superseded (and cancels its own).
     let previous = load(sql);
-    for job in previous.job.iter().chain(&previous.ahead) {
-        // Free the export slots the old jobs hold (best effort).
-        let path = format!("/bulk/v1/leads/export/{}/cancel.json", job.export_id);
-        let _ = client.call(Urgency::Visitor { deadline_ms: now + 5_000 }, Method::Post, &path, &[], None).await;
-    }
     let mut state = SyncState::idle();
     state.generation = previous.generation + 1;
     state.phase = Phase::Initial;
@@ -276,12 +274,30 @@ pub async fn start(client: &Client, sql: &SqlStorage, fields: &[String], since_m
     state.started_at_ms = now;
     state.next_at_ms = now;
     write(sql, &state).map_err(|e| e.to_string())?;
+    for job in previous.job.iter().chain(&previous.ahead) {
+        // Free the export slots the old jobs hold (best effort).
+        let path = format!("/bulk/v1/leads/export/{}/cancel.json", job.export_id);
+        let _ = client.call(Urgency::Visitor { deadline_ms: now + 5_000 }, Method::Post, &path, &[], None).await;
+    }
     Ok(state)
 }
 
 /// Runs the sync for one wake-up; returns when it wants to run next (None: idle).
 pub async fn step(client: &Client, sql: &SqlStorage, db: &D1Database) -> ApiResult<Option<i64>> {
     let mut state = load(sql);
+    let result = run(client, sql, db, &mut state).await;
+    if let Err(ApiError::Conflict { code: "superseded", .. }) = &result {
+        // Restarted while this step ran: export jobs it created after the restart read the
+        // state are known only here. Cancel them so they hold none of Marketo's export slots.
+        for job in state.job.iter().chain(&state.ahead) {
+            let path = format!("/bulk/v1/leads/export/{}/cancel.json", job.export_id);
+            let _ = client.call(Urgency::Background, Method::Post, &path, &[], None).await;
+        }
+    }
+    result
+}
+
+async fn run(client: &Client, sql: &SqlStorage, db: &D1Database, state: &mut SyncState) -> ApiResult<Option<i64>> {
     if state.phase == Phase::Idle {
         return Ok(None);
     }
@@ -295,7 +311,7 @@ pub async fn step(client: &Client, sql: &SqlStorage, db: &D1Database) -> ApiResu
         }
         if now_ms() - started > SLICE_MS {
             state.next_at_ms = now_ms();
-            save(sql, &state)?;
+            save(sql, state)?;
             return Ok(Some(state.next_at_ms));
         }
         if state.window >= state.windows.len() {
@@ -311,19 +327,19 @@ pub async fn step(client: &Client, sql: &SqlStorage, db: &D1Database) -> ApiResu
             state.windows = Vec::new();
             state.window = 0;
             state.next_at_ms = next;
-            save(sql, &state)?;
+            save(sql, state)?;
             return Ok(Some(next));
         }
-        match advance(client, sql, db, &mut state).await {
+        match advance(client, sql, db, state).await {
             Ok(Some(wait_until)) => {
                 state.failures = 0;
                 state.next_at_ms = wait_until;
-                save(sql, &state)?;
+                save(sql, state)?;
                 return Ok(Some(wait_until));
             }
             Ok(None) => {
                 state.failures = 0;
-                save(sql, &state)?;
+                save(sql, state)?;
             }
             Err(reason) => {
                 state.failures += 1;
@@ -336,7 +352,7 @@ pub async fn step(client: &Client, sql: &SqlStorage, db: &D1Database) -> ApiResu
                         rfc3339(from),
                         rfc3339(to)
                     ));
-                    finish_window(&mut state);
+                    finish_window(state);
                 }
                 state.last_error = Some(reason);
                 let paused = client.paused_until_ms();
@@ -347,7 +363,7 @@ pub async fn step(client: &Client, sql: &SqlStorage, db: &D1Database) -> ApiResu
                     0.5,
                 );
                 state.next_at_ms = (now_ms() + delay).max(paused);
-                save(sql, &state)?;
+                save(sql, state)?;
                 return Ok(Some(state.next_at_ms));
             }
         }

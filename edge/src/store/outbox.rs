@@ -7,7 +7,8 @@
 
 use crate::error::ApiResult;
 use confab_domain::marketo::{ActivityKind, OutboxActivity};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -51,7 +52,33 @@ struct DueRow {
     attempts: f64,
 }
 
-/// A pending activity due for delivery.
+/// What a pending row asks of Marketo.
+#[derive(Debug, Clone)]
+pub enum Item {
+    /// A custom activity.
+    Activity(ActivityKind),
+    /// createOrUpdate the lead with these fields, then associate the cookie, if any.
+    Identify {
+        /// Fields the visitor typed, by REST name.
+        fields: Map<String, Value>,
+        /// The Munchkin cookie to associate.
+        cookie: Option<String>,
+    },
+}
+
+/// The JSON of an identify row (activities are stored as `ActivityKind`).
+#[derive(Serialize, Deserialize)]
+struct IdentifyJson {
+    identify: IdentifyBody,
+}
+
+#[derive(Serialize, Deserialize)]
+struct IdentifyBody {
+    fields: Map<String, Value>,
+    cookie: Option<String>,
+}
+
+/// A pending row due for delivery.
 pub struct Due {
     /// Row id.
     pub id: i64,
@@ -59,12 +86,52 @@ pub struct Due {
     pub attempts: u32,
     /// The visitor's email, to find the lead.
     pub email: Option<String>,
-    /// The activity; `lead_id` is 0 while the lead is not known.
-    pub activity: OutboxActivity,
+    /// The idempotency key.
+    pub key: String,
+    /// Marketo's lead id; 0 while unknown.
+    pub lead_id: i64,
+    /// When it happened, RFC 3339.
+    pub at: String,
+    /// What to do.
+    pub item: Item,
 }
 
-/// Up to `limit` pending activities due at `now_ms`, oldest first. A row whose activity
-/// cannot be read is marked failed instead of blocking the queue.
+impl Due {
+    /// The activity to send, for activity rows.
+    pub fn activity(&self) -> Option<OutboxActivity> {
+        match &self.item {
+            Item::Activity(kind) => Some(OutboxActivity {
+                key: self.key.clone(),
+                lead_id: self.lead_id,
+                at: self.at.clone(),
+                kind: kind.clone(),
+            }),
+            Item::Identify { .. } => None,
+        }
+    }
+}
+
+/// Queues "createOrUpdate this lead and associate this cookie" for Marketo, durably.
+pub async fn enqueue_identify(
+    db: &D1Database,
+    key: &str,
+    email: &str,
+    fields: &Map<String, Value>,
+    cookie: Option<&str>,
+    at: &str,
+) -> ApiResult<()> {
+    let body = IdentifyJson { identify: IdentifyBody { fields: fields.clone(), cookie: cookie.map(str::to_owned) } };
+    db.prepare(
+        "INSERT INTO marketo_outbox (key, email, at, activity) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(key) DO NOTHING",
+    )
+    .bind(&[key.into(), email.into(), at.into(), serde_json::to_string(&body)?.into()])?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Up to `limit` pending rows due at `now_ms`, oldest first. A row that cannot be read is
+/// marked failed instead of blocking the queue.
 pub async fn due(db: &D1Database, now_ms: i64, limit: u32) -> ApiResult<Vec<Due>> {
     let rows: Vec<DueRow> = db
         .prepare(
@@ -77,19 +144,21 @@ pub async fn due(db: &D1Database, now_ms: i64, limit: u32) -> ApiResult<Vec<Due>
         .results()?;
     let mut due = Vec::new();
     for row in rows {
-        match serde_json::from_str::<ActivityKind>(&row.activity) {
-            Ok(kind) => due.push(Due {
+        let item = match serde_json::from_str::<IdentifyJson>(&row.activity) {
+            Ok(IdentifyJson { identify }) => Ok(Item::Identify { fields: identify.fields, cookie: identify.cookie }),
+            Err(_) => serde_json::from_str::<ActivityKind>(&row.activity).map(Item::Activity),
+        };
+        match item {
+            Ok(item) => due.push(Due {
                 id: row.id as i64,
                 attempts: row.attempts as u32,
                 email: row.email,
-                activity: OutboxActivity {
-                    key: row.key,
-                    lead_id: row.marketo_lead_id.map_or(0, |l| l as i64),
-                    at: row.at,
-                    kind,
-                },
+                key: row.key,
+                lead_id: row.marketo_lead_id.map_or(0, |l| l as i64),
+                at: row.at,
+                item,
             }),
-            Err(e) => write(db, vec![fail(db, row.id as i64, &format!("unreadable activity: {e}"))?]).await?,
+            Err(e) => write(db, vec![fail(db, row.id as i64, &format!("unreadable outbox row: {e}"))?]).await?,
         }
     }
     Ok(due)
