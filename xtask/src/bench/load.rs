@@ -128,7 +128,7 @@ pub fn run(base: &str, origin: &str, cookie: &str, opts: &LoadOptions) -> Result
     });
     notes.push(format!("bootstrap: {} requests, {} answered 200", s.latencies.len(), s.count(200)));
     metrics.extend(endpoint_metrics(
-        "bootstrap (identity lookup stands in until Marketo exists)",
+        "bootstrap (targeting from D1; no Munchkin cookie sent)",
         &s,
         Some(25.0),
         opts.concurrency,
