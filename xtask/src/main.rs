@@ -178,6 +178,8 @@ fn test() -> Result<()> {
             "confab-domain",
             "-p",
             "confab-xtask",
+            "-p",
+            "confab-admin",
             "--features",
             "confab-domain/marketo",
         ]),
