@@ -12,11 +12,12 @@
 #![allow(missing_docs)]
 
 mod client;
+mod kv;
 mod outbox;
 mod sync;
 
 use crate::error::ApiError;
-use crate::marketo::{Config, Found, StoredLead};
+use crate::marketo::{Config, Found};
 use crate::store::{self, leads};
 use client::{Client, Urgency, now_ms};
 use confab_domain::marketo::{cookie_query, is_munchkin_cookie, lead_from_rest};
@@ -221,7 +222,7 @@ impl MarketoGateway {
                 if let Err(e) = leads::store_marketo_leads(db, std::slice::from_ref(&record), now_ms()).await {
                     return error_response(&e);
                 }
-                match self.local_by_marketo_id(db, record.marketo_id).await {
+                match leads::lead_by_marketo_id(db, record.marketo_id).await {
                     Ok(lead) => lead,
                     Err(e) => return error_response(&e),
                 }
@@ -232,21 +233,5 @@ impl MarketoGateway {
             return error_response(&e);
         }
         Response::from_json(&Found { lead: stored })
-    }
-
-    async fn local_by_marketo_id(
-        &self,
-        db: &worker::D1Database,
-        marketo_id: i64,
-    ) -> crate::error::ApiResult<Option<StoredLead>> {
-        let id: Option<f64> = db
-            .prepare("SELECT id FROM leads WHERE marketo_id = ?1")
-            .bind(&[wasm_bindgen::JsValue::from_f64(marketo_id as f64)])?
-            .first(Some("id"))
-            .await?;
-        match id {
-            Some(id) => leads::lead_by_id(db, id as i64).await,
-            None => Ok(None),
-        }
     }
 }

@@ -16,6 +16,11 @@ pub mod events;
 pub mod leads;
 pub mod outbox;
 
+/// A Unix-millisecond (or other integer) value as D1 binds it.
+fn ms(value: i64) -> JsValue {
+    JsValue::from_f64(value as f64)
+}
+
 /// The D1 binding name, as declared in `wrangler.toml`.
 const BINDING: &str = "DB";
 

@@ -79,13 +79,12 @@ impl TestApp {
     /// Like [`TestApp::start`], connected to `marketo` (a fake Marketo on loopback), with
     /// extra Worker variables such as `("MARKETO_BACKOFF_MS", "50")` to compress time.
     pub fn with_marketo(name: &str, marketo: &fake_marketo::FakeMarketo, tuning: &[(&str, &str)]) -> Result<Self> {
-        let mut vars = vec![
-            ("MARKETO_ENDPOINT".to_owned(), marketo.url()),
-            ("MARKETO_IDENTITY".to_owned(), marketo.identity_url()),
-            ("MARKETO_CLIENT_ID".to_owned(), marketo.client_id()),
-            ("MARKETO_CLIENT_SECRET".to_owned(), marketo.client_secret()),
-        ];
-        vars.extend(tuning.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        let vars = confab_xtask::marketo_fake::connection_vars(
+            &marketo.url(),
+            &marketo.client_id(),
+            &marketo.client_secret(),
+            tuning,
+        );
         Self::launch_with(name, false, None, vars)
     }
 

@@ -7,6 +7,30 @@ use anyhow::{Context, Result, bail};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+/// Twenty standard fields every synthetic lead fills (`mobilePhone` is sometimes `null`).
+pub const SYNTHETIC_FIELDS: [&str; 20] = [
+    "id",
+    "email",
+    "firstName",
+    "lastName",
+    "company",
+    "title",
+    "phone",
+    "mobilePhone",
+    "leadSource",
+    "leadStatus",
+    "leadScore",
+    "industry",
+    "numberOfEmployees",
+    "annualRevenue",
+    "website",
+    "city",
+    "state",
+    "country",
+    "createdAt",
+    "updatedAt",
+];
+
 /// A running fake Marketo.
 pub struct FakeMarketoProcess {
     child: Child,
@@ -47,15 +71,26 @@ impl FakeMarketoProcess {
 
     /// The Worker variables that connect the edge to this fake, plus `tuning`.
     pub fn vars(&self, tuning: &[(&str, &str)]) -> Vec<(String, String)> {
-        let mut vars = vec![
-            ("MARKETO_ENDPOINT".to_owned(), self.url.clone()),
-            ("MARKETO_IDENTITY".to_owned(), format!("{}/identity", self.url)),
-            ("MARKETO_CLIENT_ID".to_owned(), self.client_id.clone()),
-            ("MARKETO_CLIENT_SECRET".to_owned(), self.client_secret.clone()),
-        ];
-        vars.extend(tuning.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
-        vars
+        connection_vars(&self.url, &self.client_id, &self.client_secret, tuning)
     }
+}
+
+/// The Worker variables that connect the edge to a (fake) Marketo at `url`, plus `tuning`
+/// such as `("MARKETO_BACKOFF_MS", "50")`.
+pub fn connection_vars(
+    url: &str,
+    client_id: &str,
+    client_secret: &str,
+    tuning: &[(&str, &str)],
+) -> Vec<(String, String)> {
+    let mut vars = vec![
+        ("MARKETO_ENDPOINT".to_owned(), url.to_owned()),
+        ("MARKETO_IDENTITY".to_owned(), format!("{url}/identity")),
+        ("MARKETO_CLIENT_ID".to_owned(), client_id.to_owned()),
+        ("MARKETO_CLIENT_SECRET".to_owned(), client_secret.to_owned()),
+    ];
+    vars.extend(tuning.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    vars
 }
 
 impl Drop for FakeMarketoProcess {

@@ -112,7 +112,7 @@ pub async fn adopt(
     lead: &marketo::StoredLead,
 ) -> ApiResult<()> {
     let email = lead.attributes.get("email").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-    for (_, event) in events::adopt(db, site, visitor, lead.id).await? {
+    for event in events::adopt(db, site, visitor, lead.id).await? {
         if let (Some(once), Some(kind)) = (once_key(site, &event), activity(&event)) {
             marketo::record_activity(env, ctx, db, &format!("event:{once}"), &email, lead.marketo_id, kind).await;
         }

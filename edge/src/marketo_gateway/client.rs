@@ -7,6 +7,7 @@
 //! until Marketo's quota resets. Call start times are kept in the object's SQLite so a
 //! restarted object still respects the window.
 
+use super::kv;
 use crate::clock;
 use crate::marketo::Config;
 use confab_domain::marketo::{
@@ -74,11 +75,6 @@ struct StartRow {
     start_ms: f64,
 }
 
-#[derive(serde::Deserialize)]
-struct ValueRow {
-    value: String,
-}
-
 /// Now, Unix milliseconds.
 pub fn now_ms() -> i64 {
     clock::now().timestamp_millis()
@@ -102,7 +98,7 @@ impl Client {
     pub fn new(config: Config, sql: SqlStorage) -> Self {
         let now = now_ms();
         let _ = sql.exec("CREATE TABLE IF NOT EXISTS calls (start_ms INTEGER NOT NULL)", None);
-        let _ = sql.exec("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)", None);
+        kv::ensure(&sql);
         let history: Vec<i64> = sql
             .exec(
                 "SELECT start_ms FROM calls WHERE start_ms > ?",
@@ -111,28 +107,11 @@ impl Client {
             .and_then(|c| c.to_array::<StartRow>())
             .map(|rows| rows.into_iter().map(|r| r.start_ms as i64).collect())
             .unwrap_or_default();
-        let token = sql
-            .exec("SELECT value FROM kv WHERE key = 'token'", None)
-            .and_then(|c| c.to_array::<ValueRow>())
-            .ok()
-            .and_then(|rows| rows.into_iter().next())
-            .and_then(|row| serde_json::from_str::<(String, i64)>(&row.value).ok())
+        let token = kv::get::<(String, i64)>(&sql, "token")
             .map(|(access_token, expires_at_ms)| Token { access_token, expires_at_ms });
-        let paused_until_ms = sql
-            .exec("SELECT value FROM kv WHERE key = 'paused_until'", None)
-            .and_then(|c| c.to_array::<ValueRow>())
-            .ok()
-            .and_then(|rows| rows.into_iter().next())
-            .and_then(|row| row.value.parse().ok())
-            .unwrap_or(0);
-        let (day_ends_ms, day_calls) = sql
-            .exec("SELECT value FROM kv WHERE key = 'day'", None)
-            .and_then(|c| c.to_array::<ValueRow>())
-            .ok()
-            .and_then(|rows| rows.into_iter().next())
-            .and_then(|row| serde_json::from_str::<(i64, i64)>(&row.value).ok())
-            .filter(|(ends, _)| *ends > now)
-            .unwrap_or((quota_resets_at_ms(now), 0));
+        let paused_until_ms = kv::get::<i64>(&sql, "paused_until").unwrap_or(0);
+        let (day_ends_ms, day_calls) =
+            kv::get::<(i64, i64)>(&sql, "day").filter(|(ends, _)| *ends > now).unwrap_or((quota_resets_at_ms(now), 0));
         Client {
             inner: RefCell::new(Inner {
                 token,
@@ -226,10 +205,7 @@ impl Client {
                         inner.day_calls += 1;
                         (inner.day_ends_ms, inner.day_calls)
                     };
-                    let _ = self.sql.exec(
-                        "INSERT INTO kv (key, value) VALUES ('day', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                        vec![serde_json::to_string(&day).unwrap_or_default().into()],
-                    );
+                    let _ = kv::set(&self.sql, "day", &day);
                     let window_start = now - self.config.budget.window_ms;
                     let _ = self.sql.exec("INSERT INTO calls (start_ms) VALUES (?)", vec![(now as f64).into()]);
                     let _ = self.sql.exec("DELETE FROM calls WHERE start_ms <= ?", vec![(window_start as f64).into()]);
@@ -272,11 +248,7 @@ impl Client {
         let mut resp = send(Method::Post, &url, None, Some(body), None, self.timeout(urgency)).await?;
         let body = resp.text().await.map_err(|e| Failure::Unavailable(format!("identity answer unreadable: {e}")))?;
         let token = parse_token(resp.status_code(), &body, now_ms())?;
-        let stored = serde_json::to_string(&(&token.access_token, token.expires_at_ms)).unwrap_or_default();
-        let _ = self.sql.exec(
-            "INSERT INTO kv (key, value) VALUES ('token', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            vec![stored.into()],
-        );
+        let _ = kv::set(&self.sql, "token", &(&token.access_token, token.expires_at_ms));
         let access = token.access_token.clone();
         self.inner.borrow_mut().token = Some(token);
         Ok(access)
@@ -284,7 +256,7 @@ impl Client {
 
     fn forget_token(&self) {
         self.inner.borrow_mut().token = None;
-        let _ = self.sql.exec("DELETE FROM kv WHERE key = 'token'", None);
+        kv::remove(&self.sql, "token");
     }
 
     /// What to do after `failure` on attempt `attempt` (0-based): `Some(delay)` to retry.
@@ -310,10 +282,7 @@ impl Client {
             Action::PauseUntilQuotaReset => {
                 let until = quota_resets_at_ms(now);
                 self.inner.borrow_mut().paused_until_ms = until;
-                let _ = self.sql.exec(
-                    "INSERT INTO kv (key, value) VALUES ('paused_until', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    vec![until.to_string().into()],
-                );
+                let _ = kv::set(&self.sql, "paused_until", &until);
                 None
             }
             _ => None,

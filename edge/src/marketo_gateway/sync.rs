@@ -11,6 +11,7 @@
 
 use super::client::Download;
 use super::client::{Client, Urgency, now_ms};
+use super::kv;
 use crate::error::{ApiError, ApiResult};
 use crate::store::leads;
 use confab_domain::marketo::{
@@ -205,19 +206,9 @@ impl SyncState {
     }
 }
 
-#[derive(Deserialize)]
-struct ValueRow {
-    value: String,
-}
-
 /// The saved state (idle when none).
 pub fn load(sql: &SqlStorage) -> SyncState {
-    sql.exec("SELECT value FROM kv WHERE key = 'sync'", None)
-        .and_then(|c| c.to_array::<ValueRow>())
-        .ok()
-        .and_then(|rows| rows.into_iter().next())
-        .and_then(|row| serde_json::from_str(&row.value).ok())
-        .unwrap_or_else(SyncState::idle)
+    kv::get(sql, "sync").unwrap_or_else(SyncState::idle)
 }
 
 /// Saves the state, unless a restart superseded the one this wake-up works on.
@@ -229,11 +220,7 @@ pub fn save(sql: &SqlStorage, state: &SyncState) -> ApiResult<()> {
 }
 
 fn write(sql: &SqlStorage, state: &SyncState) -> ApiResult<()> {
-    sql.exec(
-        "INSERT INTO kv (key, value) VALUES ('sync', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        vec![serde_json::to_string(state)?.into()],
-    )?;
-    Ok(())
+    Ok(kv::set(sql, "sync", state)?)
 }
 
 /// The lead fields Marketo offers.
@@ -274,12 +261,17 @@ pub async fn start(client: &Client, sql: &SqlStorage, fields: &[String], since_m
     state.started_at_ms = now;
     state.next_at_ms = now;
     write(sql, &state).map_err(|e| e.to_string())?;
-    for job in previous.job.iter().chain(&previous.ahead) {
-        // Free the export slots the old jobs hold (best effort).
-        let path = format!("/bulk/v1/leads/export/{}/cancel.json", job.export_id);
-        let _ = client.call(Urgency::Visitor { deadline_ms: now + 5_000 }, Method::Post, &path, &[], None).await;
-    }
+    // Free the export slots the old jobs hold.
+    cancel_jobs(client, &previous, Urgency::Visitor { deadline_ms: now + 5_000 }).await;
     Ok(state)
+}
+
+/// Cancels the export jobs `state` holds (best effort), so they keep none of Marketo's slots.
+async fn cancel_jobs(client: &Client, state: &SyncState, urgency: Urgency) {
+    for job in state.job.iter().chain(&state.ahead) {
+        let path = format!("/bulk/v1/leads/export/{}/cancel.json", job.export_id);
+        let _ = client.call(urgency, Method::Post, &path, &[], None).await;
+    }
 }
 
 /// Runs the sync for one wake-up; returns when it wants to run next (None: idle).
@@ -289,10 +281,7 @@ pub async fn step(client: &Client, sql: &SqlStorage, db: &D1Database) -> ApiResu
     if let Err(ApiError::Conflict { code: "superseded", .. }) = &result {
         // Restarted while this step ran: export jobs it created after the restart read the
         // state are known only here. Cancel them so they hold none of Marketo's export slots.
-        for job in state.job.iter().chain(&state.ahead) {
-            let path = format!("/bulk/v1/leads/export/{}/cancel.json", job.export_id);
-            let _ = client.call(Urgency::Background, Method::Post, &path, &[], None).await;
-        }
+        cancel_jobs(client, &state, Urgency::Background).await;
     }
     result
 }

@@ -1,15 +1,12 @@
 //! Chat events: what visitors did, per visitor and session.
 
+use super::ms;
 use crate::error::ApiResult;
 use chrono::{DateTime, Utc};
 use confab_domain::api::ChatEvent;
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::D1Database;
-
-fn ms(value: i64) -> JsValue {
-    JsValue::from_f64(value as f64)
-}
 
 /// Stores an event; `Some(id)` when it counted, `None` when its `once_key` was already taken.
 pub async fn insert(
@@ -47,7 +44,6 @@ pub async fn insert(
 
 #[derive(Deserialize)]
 struct EventRow {
-    id: f64,
     visitor_id: String,
     session_id: String,
     dialogue_id: String,
@@ -57,13 +53,12 @@ struct EventRow {
     value: Option<String>,
 }
 
-/// Ties the visitor's anonymous events to `lead_id`; returns the counted ones (those with a
-/// once-key) that were adopted now.
-pub async fn adopt(db: &D1Database, site: &str, visitor: &str, lead_id: i64) -> ApiResult<Vec<(i64, ChatEvent)>> {
+/// Ties the visitor's anonymous events to `lead_id`; returns the events adopted now.
+pub async fn adopt(db: &D1Database, site: &str, visitor: &str, lead_id: i64) -> ApiResult<Vec<ChatEvent>> {
     let rows: Vec<EventRow> = db
         .prepare(
             "UPDATE chat_events SET lead_id = ?3 WHERE site_id = ?1 AND visitor_id = ?2 AND lead_id IS NULL \
-             RETURNING id, visitor_id, session_id, dialogue_id, version, kind, card, value, once_key IS NOT NULL AS once",
+             RETURNING visitor_id, session_id, dialogue_id, version, kind, card, value",
         )
         .bind(&[site.into(), visitor.into(), ms(lead_id)])?
         .all()
@@ -71,20 +66,15 @@ pub async fn adopt(db: &D1Database, site: &str, visitor: &str, lead_id: i64) -> 
         .results()?;
     Ok(rows
         .into_iter()
-        .map(|r| {
-            (
-                r.id as i64,
-                ChatEvent {
-                    visitor_id: r.visitor_id,
-                    session_id: r.session_id,
-                    dialogue: r.dialogue_id,
-                    version: r.version as u32,
-                    kind: r.kind,
-                    card: r.card,
-                    value: r.value,
-                    mkto: None,
-                },
-            )
+        .map(|r| ChatEvent {
+            visitor_id: r.visitor_id,
+            session_id: r.session_id,
+            dialogue: r.dialogue_id,
+            version: r.version as u32,
+            kind: r.kind,
+            card: r.card,
+            value: r.value,
+            mkto: None,
         })
         .collect())
 }

@@ -4,6 +4,7 @@
 //! (a resumed sync) updates rows instead of duplicating them; emails are stored in lower case;
 //! a lead known only here is unique by email.
 
+use super::ms;
 use crate::error::ApiResult;
 use crate::marketo::StoredLead;
 use confab_domain::marketo::LeadRecord;
@@ -27,10 +28,6 @@ impl LeadRow {
             attributes: serde_json::from_str(&self.attributes).unwrap_or_default(),
         }
     }
-}
-
-fn ms(value: i64) -> JsValue {
-    JsValue::from_f64(value as f64)
 }
 
 /// What the cookie map says about a cookie token.
@@ -70,6 +67,16 @@ pub async fn lead_by_cookie(db: &D1Database, token: &str) -> ApiResult<CookieLoo
 pub async fn lead_by_id(db: &D1Database, id: i64) -> ApiResult<Option<StoredLead>> {
     let row: Option<LeadRow> =
         db.prepare("SELECT id, marketo_id, attributes FROM leads WHERE id = ?1").bind(&[ms(id)])?.first(None).await?;
+    Ok(row.map(LeadRow::into_lead))
+}
+
+/// The lead with this Marketo id.
+pub async fn lead_by_marketo_id(db: &D1Database, marketo_id: i64) -> ApiResult<Option<StoredLead>> {
+    let row: Option<LeadRow> = db
+        .prepare("SELECT id, marketo_id, attributes FROM leads WHERE marketo_id = ?1")
+        .bind(&[ms(marketo_id)])?
+        .first(None)
+        .await?;
     Ok(row.map(LeadRow::into_lead))
 }
 
@@ -137,10 +144,8 @@ pub async fn remember_visitor(
 /// Records Marketo's id for the lead with this email (the one known only here, if any;
 /// otherwise a new row), and returns its local id.
 pub async fn set_marketo_id(db: &D1Database, email: &str, marketo_id: i64, now: &str) -> ApiResult<Option<i64>> {
-    let taken: Option<f64> =
-        db.prepare("SELECT id FROM leads WHERE marketo_id = ?1").bind(&[ms(marketo_id)])?.first(Some("id")).await?;
-    if let Some(id) = taken {
-        return Ok(Some(id as i64));
+    if let Some(lead) = lead_by_marketo_id(db, marketo_id).await? {
+        return Ok(Some(lead.id));
     }
     db.prepare("UPDATE leads SET marketo_id = ?1 WHERE email = ?2 AND marketo_id IS NULL")
         .bind(&[ms(marketo_id), email.into()])?
@@ -153,9 +158,7 @@ pub async fn set_marketo_id(db: &D1Database, email: &str, marketo_id: i64, now: 
     .bind(&[ms(marketo_id), email.into(), now.into()])?
     .run()
     .await?;
-    let id: Option<f64> =
-        db.prepare("SELECT id FROM leads WHERE marketo_id = ?1").bind(&[ms(marketo_id)])?.first(Some("id")).await?;
-    Ok(id.map(|i| i as i64))
+    Ok(lead_by_marketo_id(db, marketo_id).await?.map(|lead| lead.id))
 }
 
 /// Upserts leads from Marketo by their Marketo id, in one statement per call (the rows

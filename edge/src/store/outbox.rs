@@ -5,16 +5,13 @@
 //! `pending` only for `delivered` (Marketo answered `added`) or `failed` (Marketo refused it
 //! for good, or it ran out of attempts), with the reason kept.
 
+use super::ms;
 use crate::error::ApiResult;
 use confab_domain::marketo::{ActivityKind, OutboxActivity};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
-
-fn ms(value: i64) -> JsValue {
-    JsValue::from_f64(value as f64)
-}
 
 /// Adds an activity for the visitor with this email (and Marketo lead id, when known).
 pub async fn enqueue(

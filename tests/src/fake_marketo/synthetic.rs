@@ -16,29 +16,9 @@ const SPAN: i64 = 730 * 24 * 3600;
 /// The most synthetic leads a fake holds (ids stay far from `i64::MAX`).
 pub(crate) const MAX_SYNTHETIC: u64 = u32::MAX as u64;
 
-/// Twenty standard fields every synthetic lead fills (`mobilePhone` is sometimes `null`).
-pub const SYNTHETIC_FIELDS: [&str; 20] = [
-    "id",
-    "email",
-    "firstName",
-    "lastName",
-    "company",
-    "title",
-    "phone",
-    "mobilePhone",
-    "leadSource",
-    "leadStatus",
-    "leadScore",
-    "industry",
-    "numberOfEmployees",
-    "annualRevenue",
-    "website",
-    "city",
-    "state",
-    "country",
-    "createdAt",
-    "updatedAt",
-];
+/// Twenty standard fields every synthetic lead fills, defined beside the fake's process
+/// launcher so the ingest benchmark shares the list.
+pub use confab_xtask::marketo_fake::SYNTHETIC_FIELDS;
 
 const FIRST_NAMES: [&str; 16] = [
     "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "José", "Margaret", "Niklaus", "Radia", "Ken",

@@ -4,36 +4,12 @@
 //! asserted.
 
 use super::Metric;
-use crate::marketo_fake::FakeMarketoProcess;
+use crate::marketo_fake::{FakeMarketoProcess, SYNTHETIC_FIELDS};
 use crate::prepare_state;
 use crate::wrangler::{DevOptions, DevServer, free_port};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-
-/// Every field a synthetic lead fills (the fake's `SYNTHETIC_FIELDS`).
-const FIELDS: [&str; 20] = [
-    "id",
-    "email",
-    "firstName",
-    "lastName",
-    "company",
-    "title",
-    "phone",
-    "mobilePhone",
-    "leadSource",
-    "leadStatus",
-    "leadScore",
-    "industry",
-    "numberOfEmployees",
-    "annualRevenue",
-    "website",
-    "city",
-    "state",
-    "country",
-    "createdAt",
-    "updatedAt",
-];
 
 /// Longest the bench waits for a sync.
 const LIMIT: Duration = Duration::from_secs(30 * 60);
@@ -81,7 +57,7 @@ pub fn run(leads: u64, out_dir: &std::path::Path) -> Result<(Vec<Metric>, Vec<St
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
     let since = chrono::DateTime::from_timestamp(i64::try_from(now)? - 2 * 366 * 86_400, 0)
         .context("the clock is out of range")?;
-    let body = json!({ "fields": FIELDS, "since": since.to_rfc3339() }).to_string();
+    let body = json!({ "fields": SYNTHETIC_FIELDS, "since": since.to_rfc3339() }).to_string();
     let started = Instant::now();
     let planned: Value = ureq::post(&format!("{base}/api/admin/v1/marketo/sync"))
         .set("Cookie", &cookie)
