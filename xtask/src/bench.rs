@@ -72,7 +72,7 @@ pub struct BenchOptions {
 pub fn run(opts: BenchOptions) -> Result<()> {
     let out_dir = project::target().join("bench");
     std::fs::create_dir_all(&out_dir)?;
-    install::ensure(install::Needs { browser: true })?;
+    install::ensure(install::Needs { browser: true, radicale: false })?;
     let mut metrics = Vec::new();
     let mut notes = Vec::new();
 
@@ -131,7 +131,7 @@ pub fn run(opts: BenchOptions) -> Result<()> {
 pub fn ingest_only(leads: u64) -> Result<()> {
     let out_dir = project::target().join("bench");
     std::fs::create_dir_all(&out_dir)?;
-    install::ensure(install::Needs { browser: false })?;
+    install::ensure(install::Needs { browser: false, radicale: false })?;
     build::all()?;
     let (metrics, notes) = ingest::run(leads, &out_dir)?;
     for m in &metrics {

@@ -1,7 +1,9 @@
 //! Installs every tool the build and the tests need, pinned, when it is missing: the wasm32
 //! target, wasm-bindgen-cli at exactly the `Cargo.lock` version, worker-build, the npm packages
 //! of the committed `package-lock.json` (Node 22, wrangler, esbuild, binaryen, playwright-core),
-//! and, for browser tests, Debian's Chromium.
+//! for browser tests, Debian's Chromium, and for the CalDAV tests, Radicale from PyPI in a
+//! virtual environment under `.tools/radicale` (every package pinned in
+//! `xtask/radicale-requirements.txt`).
 
 use crate::project::{self, output, run};
 use anyhow::{Context, Result, bail};
@@ -13,6 +15,8 @@ use std::process::Command;
 pub struct Needs {
     /// Chromium for browser tests.
     pub browser: bool,
+    /// Radicale for the CalDAV tests.
+    pub radicale: bool,
 }
 
 /// Installs whatever is missing.
@@ -28,6 +32,9 @@ pub fn ensure(needs: Needs) -> Result<()> {
     npm_packages()?;
     if needs.browser {
         chromium()?;
+    }
+    if needs.radicale {
+        radicale()?;
     }
     Ok(())
 }
@@ -95,6 +102,28 @@ fn chromium() -> Result<()> {
     }
     run(Command::new("apt-get").args(["update", "-qq"]))?;
     run(Command::new("apt-get").env("DEBIAN_FRONTEND", "noninteractive").args(["install", "-y", "-qq", "chromium"]))
+}
+
+/// The Radicale server the CalDAV tests start (a real CalDAV server, installed from PyPI).
+pub fn radicale_bin() -> std::path::PathBuf {
+    project::root().join(".tools/radicale/bin/radicale")
+}
+
+fn radicale() -> Result<()> {
+    let venv = project::root().join(".tools/radicale");
+    let requirements = project::root().join("xtask/radicale-requirements.txt");
+    let stamp = venv.join(".confab-requirements");
+    let wanted = std::fs::read(&requirements).context("reading xtask/radicale-requirements.txt")?;
+    if std::fs::read(&stamp).ok().as_deref() == Some(&wanted[..]) && radicale_bin().exists() {
+        return Ok(());
+    }
+    eprintln!("installing Radicale (pinned, from PyPI) into .tools/radicale");
+    run(Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv))?;
+    run(Command::new(venv.join("bin/pip"))
+        .args(["install", "-q", "--disable-pip-version-check", "--no-deps", "-r"])
+        .arg(&requirements))?;
+    std::fs::write(&stamp, &wanted).context("writing the Radicale stamp")?;
+    Ok(())
 }
 
 #[cfg(test)]

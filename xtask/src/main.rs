@@ -36,7 +36,7 @@ fn real_main() -> Result<()> {
             _ => bail!("{USAGE}"),
         },
         Some("wrangler") => {
-            install::ensure(install::Needs { browser: false })?;
+            install::ensure(install::Needs { browser: false, radicale: false })?;
             project::run(wrangler::command().args(&args[1..]))
         }
         _ => bail!("{USAGE}"),
@@ -57,7 +57,7 @@ fn build_command() -> Result<()> {
     if std::env::var_os("CONFAB_SKIP_BUILD").is_some() {
         return build::all();
     }
-    install::ensure(install::Needs { browser: false })?;
+    install::ensure(install::Needs { browser: false, radicale: false })?;
     build::all()?;
     sizes::report()?;
     Ok(())
@@ -93,7 +93,7 @@ fn dev(args: &[String]) -> Result<()> {
         Some(_) => bail!("the admin password must be at least 8 characters"),
         None => seed::random_password()?,
     };
-    install::ensure(install::Needs { browser: false })?;
+    install::ensure(install::Needs { browser: false, radicale: false })?;
     build::all()?;
     sizes::report()?;
     let persist = project::root().join(".wrangler/state");
@@ -138,7 +138,7 @@ fn dev(args: &[String]) -> Result<()> {
 }
 
 fn test() -> Result<()> {
-    install::ensure(install::Needs { browser: true })?;
+    install::ensure(install::Needs { browser: true, radicale: true })?;
     project::run(project::cargo().args(["fmt", "--all", "--", "--check"]))?;
     project::run(project::cargo().args([
         "clippy",
@@ -149,7 +149,7 @@ fn test() -> Result<()> {
         "-p",
         "confab-e2e",
         "--features",
-        "confab-domain/marketo",
+        "confab-domain/marketo,confab-domain/calendar",
         "--all-targets",
         "--",
         "-D",
@@ -181,7 +181,7 @@ fn test() -> Result<()> {
             "-p",
             "confab-admin",
             "--features",
-            "confab-domain/marketo",
+            "confab-domain/marketo,confab-domain/calendar",
         ]),
         &mut counts,
     )?;
