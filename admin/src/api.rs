@@ -7,17 +7,20 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestCredentials, RequestInit, Response};
 
-/// A failed call: the HTTP status (0 for network failures) and a sentence to show.
+/// A failed call: the HTTP status (0 for network failures), the edge's error code (empty when
+/// it gave none) and a sentence to show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
     /// HTTP status.
     pub status: u16,
+    /// The edge's stable code, e.g. `invalid_url`, for placing the message next to its field.
+    pub code: String,
     /// What to show.
     pub message: String,
 }
 
 fn network() -> ApiError {
-    ApiError { status: 0, message: "The server could not be reached.".into() }
+    ApiError { status: 0, code: String::new(), message: "The server could not be reached.".into() }
 }
 
 async fn call(method: &str, path: &str, body: Option<JsValue>) -> Result<(u16, JsValue), ApiError> {
@@ -47,10 +50,10 @@ async fn call(method: &str, path: &str, body: Option<JsValue>) -> Result<(u16, J
     if response.ok() {
         return Ok((status, json));
     }
-    let message = serde_wasm_bindgen::from_value::<ErrorBody>(json)
-        .map(|b| b.error.message)
-        .unwrap_or_else(|_| format!("The server answered {status}."));
-    Err(ApiError { status, message })
+    let (code, message) = serde_wasm_bindgen::from_value::<ErrorBody>(json)
+        .map(|b| (b.error.code, b.error.message))
+        .unwrap_or_else(|_| (String::new(), format!("The server answered {status}.")));
+    Err(ApiError { status, code, message })
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
@@ -248,7 +251,7 @@ pub struct OutboxItem {
 }
 
 fn unexpected() -> ApiError {
-    ApiError { status: 0, message: "Unexpected answer from the server.".into() }
+    ApiError { status: 0, code: String::new(), message: "Unexpected answer from the server.".into() }
 }
 
 /// The Marketo connection, sync and outbox.
@@ -313,4 +316,260 @@ pub async fn blocked_domains() -> Result<Vec<String>, ApiError> {
 pub async fn save_blocked_domains(domains: Vec<String>) -> Result<Vec<String>, ApiError> {
     let (_, json) = call("PUT", "settings/blocked-domains", Some(to_js(&Domains { domains })?)).await?;
     serde_wasm_bindgen::from_value::<Domains>(json).map(|d| d.domains).map_err(|_| unexpected())
+}
+
+/// `GET calendars`: every active agent with their calendar connection and availability
+/// settings, the calendars this deployment can connect, and the calendar write-back queue.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct Calendars {
+    /// The site's active agents, in routing order.
+    pub agents: Vec<AgentCalendar>,
+    /// Which providers can be connected here.
+    pub providers: Providers,
+    /// Meetings waiting to be written to agents' calendars.
+    pub write_back: WriteBack,
+}
+
+/// One agent as the calendar tab sees them.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct AgentCalendar {
+    /// Who.
+    pub agent: AgentName,
+    /// The agent's IANA time zone (the schedule's).
+    pub time_zone: String,
+    /// Working hours as stored.
+    pub schedule: Schedule,
+    /// Booking rules as stored.
+    pub rules: Rules,
+    /// Share of round-robin assignments, in percent of an ordinary share (100).
+    pub weight_percent: u32,
+    /// The connected calendar, or the built-in one.
+    pub calendar: CalendarLink,
+}
+
+/// An agent's id and display name.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct AgentName {
+    /// Agent id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// Working hours as stored: the same shape as the domain's `availability::ScheduleSpec`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct Schedule {
+    /// IANA time zone name, e.g. `America/New_York`.
+    pub time_zone: String,
+    /// Monday to Sunday, each a list of blocks.
+    pub weekly: [Vec<Block>; 7],
+    /// Dates whose blocks replace their weekday's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<DateOverride>,
+}
+
+/// A block of working time, local `"HH:MM"` to `"HH:MM"` (`availability::BlockSpec`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct Block {
+    /// Start, `"HH:MM"`.
+    pub start: String,
+    /// End, `"HH:MM"`, after the start.
+    pub end: String,
+}
+
+/// The blocks of one date, replacing its weekday's; none for a day off
+/// (`availability::DateOverride`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct DateOverride {
+    /// `"YYYY-MM-DD"` in the agent's zone.
+    pub date: String,
+    /// The blocks worked that day.
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+}
+
+/// An agent's booking rules as stored (`availability::AgentRules`); a field left out means
+/// no limit or the pool's default.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Rules {
+    /// Minutes kept clear before each meeting.
+    pub buffer_before_minutes: u32,
+    /// Minutes kept clear after each meeting.
+    pub buffer_after_minutes: u32,
+    /// Most meetings per local day; `None` for no limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub daily_cap: Option<u32>,
+    /// Minimum notice in minutes, when stricter than the pool's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_notice_minutes: Option<u32>,
+    /// Booking horizon in days, when shorter than the pool's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub horizon_days: Option<u32>,
+    /// Meeting lengths taken, in minutes; empty for any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub durations: Vec<u32>,
+}
+
+/// Where an agent's busy times come from and meetings go.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct CalendarLink {
+    /// `builtin`, `google`, `microsoft` or `caldav`.
+    pub provider: String,
+    /// The connected account: an email address, or the CalDAV collection's URL.
+    pub account: Option<String>,
+    /// Whether the connection works (always true for the built-in calendar).
+    pub healthy: bool,
+    /// Failures in a row and, when it stopped working, since when and why.
+    pub health: Option<Health>,
+    /// When busy times were last read (Unix ms; 0 if never).
+    pub busy_fetched_ms: f64,
+}
+
+/// A connection's health.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct Health {
+    /// Calls that failed in a row.
+    pub consecutive_failures: f64,
+    /// Set once the connection no longer works.
+    pub unhealthy: Option<Unhealthy>,
+}
+
+/// Why and since when a connection no longer works.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct Unhealthy {
+    /// Since when (Unix ms).
+    pub since_ms: f64,
+    /// The failure, as a sentence.
+    pub reason: String,
+}
+
+/// The calendars this deployment can connect.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct Providers {
+    /// Google Calendar (needs `GOOGLE_CLIENT_ID` and `GOOGLE_CLIENT_SECRET`).
+    pub google: bool,
+    /// Microsoft 365 / Outlook (needs `MICROSOFT_CLIENT_ID` and `MICROSOFT_CLIENT_SECRET`).
+    pub microsoft: bool,
+    /// CalDAV (always available).
+    pub caldav: bool,
+}
+
+/// Meetings waiting to be written to agents' calendars.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct WriteBack {
+    /// How many are waiting.
+    pub pending: u64,
+    /// The next ones due, each with its last failure.
+    pub items: Vec<WriteBackItem>,
+}
+
+/// A meeting waiting to be written to its agent's calendar.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct WriteBackItem {
+    /// The meeting.
+    pub meeting_id: String,
+    /// Attempts so far.
+    pub attempts: f64,
+    /// The last failure; empty when none.
+    pub last_error: String,
+}
+
+/// What `PATCH agents/{id}` changes; parts left `None` stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AgentPatch {
+    /// Round-robin weight, 0 to 1000 percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_percent: Option<u32>,
+    /// Booking rules, replaced whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Rules>,
+    /// Working hours, replaced whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
+}
+
+impl AgentPatch {
+    /// Whether the patch changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.weight_percent.is_none() && self.rules.is_none() && self.schedule.is_none()
+    }
+}
+
+fn agent_path(agent: &str, rest: &str) -> String {
+    format!("agents/{}{rest}", String::from(js_sys::encode_uri_component(agent)))
+}
+
+/// The agents' calendars, the providers on offer and the write-back queue.
+pub async fn calendars() -> Result<Calendars, ApiError> {
+    get("calendars").await
+}
+
+/// Starts connecting `agent`'s Google (`google`) or Outlook (`microsoft`) calendar: the
+/// provider's consent page to send the browser to.
+pub async fn connect_oauth(agent: String, provider: &'static str) -> Result<String, ApiError> {
+    #[derive(Serialize)]
+    struct Connect {
+        provider: &'static str,
+    }
+    #[derive(serde::Deserialize)]
+    struct Consent {
+        authorize_url: String,
+    }
+    let (_, json) = call("POST", &agent_path(&agent, "/calendar"), Some(to_js(&Connect { provider })?)).await?;
+    serde_wasm_bindgen::from_value::<Consent>(json).map(|c| c.authorize_url).map_err(|_| unexpected())
+}
+
+/// Connects `agent`'s CalDAV calendar once the edge has read it with these credentials;
+/// answers how many busy events it found.
+pub async fn connect_caldav(agent: String, url: String, username: String, password: String) -> Result<u64, ApiError> {
+    #[derive(Serialize)]
+    struct Connect {
+        provider: &'static str,
+        url: String,
+        username: String,
+        password: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Connected {
+        #[serde(default)]
+        busy_events: u64,
+    }
+    let body = to_js(&Connect { provider: "caldav", url, username, password })?;
+    let (_, json) = call("POST", &agent_path(&agent, "/calendar"), Some(body)).await?;
+    serde_wasm_bindgen::from_value::<Connected>(json).map(|c| c.busy_events).map_err(|_| unexpected())
+}
+
+/// Disconnects `agent`'s calendar: back to the built-in one.
+pub async fn disconnect_calendar(agent: String) -> Result<(), ApiError> {
+    call("DELETE", &agent_path(&agent, "/calendar"), None).await.map(|_| ())
+}
+
+/// Reads `agent`'s calendar now; answers its health afterwards.
+pub async fn check_calendar(agent: String) -> Result<(bool, Health), ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Checked {
+        #[serde(default)]
+        healthy: bool,
+        #[serde(default)]
+        health: Option<Health>,
+    }
+    let (_, json) = call("POST", &agent_path(&agent, "/calendar/check"), None).await?;
+    serde_wasm_bindgen::from_value::<Checked>(json)
+        .map(|c| (c.healthy, c.health.unwrap_or_default()))
+        .map_err(|_| unexpected())
+}
+
+/// Changes `agent`'s weight, rules or working hours.
+pub async fn update_agent(agent: String, patch: AgentPatch) -> Result<(), ApiError> {
+    call("PATCH", &agent_path(&agent, ""), Some(to_js(&patch)?)).await.map(|_| ())
 }

@@ -1,7 +1,10 @@
-//! `Dashboard`: the signed-in admin's tabs, meetings and routing in one, integrations in the
-//! other. The tab is kept in the address's fragment (`#integrations`) so a reload stays put;
-//! a tab that is not shown is unmounted, which stops its polling.
+//! `Dashboard`: the signed-in admin's tabs: meetings and routing, agents' calendars, and
+//! integrations. The tab is kept in the address's fragment (`#integrations`) so a reload stays
+//! put; the fragment may carry a query after the slug (`#calendar?connect=connected`, where
+//! the edge sends the admin back from a calendar consent), which the tab reads. A tab that is
+//! not shown is unmounted, which stops its polling.
 
+use crate::calendar::CalendarPanel;
 use crate::integrations::IntegrationsPanel;
 use crate::meetings_table::MeetingsTable;
 use crate::routing_panel::RoutingPanel;
@@ -11,16 +14,18 @@ use leptos::prelude::*;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tab {
     Meetings,
+    Calendar,
     Integrations,
 }
 
 impl Tab {
-    const ALL: [Tab; 2] = [Tab::Meetings, Tab::Integrations];
+    const ALL: [Tab; 3] = [Tab::Meetings, Tab::Calendar, Tab::Integrations];
 
     /// The fragment naming the tab (no element carries it as an id, so the page does not scroll).
     fn slug(self) -> &'static str {
         match self {
             Tab::Meetings => "meetings",
+            Tab::Calendar => "calendar",
             Tab::Integrations => "integrations",
         }
     }
@@ -28,12 +33,17 @@ impl Tab {
     fn label(self) -> &'static str {
         match self {
             Tab::Meetings => "Meetings & routing",
+            Tab::Calendar => "Calendar",
             Tab::Integrations => "Integrations",
         }
     }
 
+    /// The tab a fragment names: `#calendar`, or `#calendar?connect=…` (the query is the tab's
+    /// business); the first tab when it names none.
     fn from_fragment(fragment: &str) -> Tab {
-        Tab::ALL.into_iter().find(|t| fragment.trim_start_matches('#') == t.slug()).unwrap_or(Tab::Meetings)
+        let fragment = fragment.trim_start_matches('#');
+        let slug = fragment.split_once('?').map_or(fragment, |(slug, _)| slug);
+        Tab::ALL.into_iter().find(|t| slug == t.slug()).unwrap_or(Tab::Meetings)
     }
 
     fn index(self) -> usize {
@@ -91,6 +101,7 @@ pub fn Dashboard() -> impl IntoView {
             let t = tab.get();
             let content = match t {
                 Tab::Meetings => view! { <RoutingPanel/><MeetingsTable/> }.into_any(),
+                Tab::Calendar => view! { <CalendarPanel/> }.into_any(),
                 Tab::Integrations => view! { <IntegrationsPanel/> }.into_any(),
             };
             view! {
@@ -99,5 +110,21 @@ pub fn Dashboard() -> impl IntoView {
                 </main>
             }
         }}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragments_name_tabs_with_or_without_a_query() {
+        assert_eq!(Tab::from_fragment(""), Tab::Meetings);
+        assert_eq!(Tab::from_fragment("#integrations"), Tab::Integrations);
+        assert_eq!(Tab::from_fragment("#calendar"), Tab::Calendar);
+        assert_eq!(Tab::from_fragment("#calendar?connect=connected"), Tab::Calendar);
+        assert_eq!(Tab::from_fragment("#calendarx"), Tab::Meetings);
+        assert_eq!(Tab::from_fragment("#nope?calendar"), Tab::Meetings);
+        assert_eq!(Tab::ALL.map(Tab::slug), ["meetings", "calendar", "integrations"]);
     }
 }

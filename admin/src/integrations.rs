@@ -5,7 +5,7 @@
 mod blocked_domains;
 mod connection_card;
 mod field_picker;
-mod format;
+pub(crate) mod format;
 mod moment;
 mod outbox_card;
 mod panel;

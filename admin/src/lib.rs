@@ -1,11 +1,13 @@
 //! Confab's admin: a Leptos (CSR) app served by the edge under `/admin`, talking to
-//! `/api/admin/v1`. It signs in, then shows meetings and the routing state in one tab and the
-//! integrations (Marketo, blocked email domains) in another.
+//! `/api/admin/v1`. It signs in, then shows meetings and the routing state in one tab, agents'
+//! calendars and availability in another, and the integrations (Marketo, blocked email
+//! domains) in a third.
 
 use wasm_bindgen::prelude::*;
 
 mod api;
 mod app;
+mod calendar;
 mod dashboard;
 mod integrations;
 mod meetings_table;

@@ -156,6 +156,15 @@ pub struct BookingRequest {
     /// The widget's visitor id, optional.
     #[serde(default)]
     pub visitor_id: Option<String>,
+    /// Meeting length in minutes, from the dialogue's booking card; 30 when absent.
+    #[serde(default)]
+    pub duration_minutes: Option<u32>,
+    /// The dialogue the booking comes from.
+    #[serde(default)]
+    pub dialogue_id: Option<String>,
+    /// The visitor's earlier answers in the dialogue, by card id, for routing rules.
+    #[serde(default)]
+    pub answers: std::collections::BTreeMap<String, String>,
 }
 
 /// An agent as the visitor and admin see them.
@@ -221,13 +230,28 @@ pub struct Meeting {
     pub explanation: String,
     /// When it was booked, RFC 3339 (UTC).
     pub created_at: String,
+    /// The dialogue it was booked from, if known.
+    #[serde(default)]
+    pub dialogue_id: Option<String>,
+    /// The Meet or Teams link, once the agent's calendar has the event.
+    #[serde(default)]
+    pub join_url: Option<String>,
+    /// The agent's calendar provider (`builtin`, `google`, `microsoft`, `caldav`).
+    #[serde(default)]
+    pub calendar: String,
 }
 
-/// `GET /api/admin/v1/meetings`.
+/// `GET /api/admin/v1/meetings`: one page of the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meetings {
     /// Meetings, soonest first.
     pub meetings: Vec<Meeting>,
+    /// How many meetings match the filter in all.
+    #[serde(default)]
+    pub total: u32,
+    /// The `offset` of the next page, when there is one.
+    #[serde(default)]
+    pub next_offset: Option<u32>,
 }
 
 /// `GET /api/admin/v1/routing`: the round-robin state of the site's pool.

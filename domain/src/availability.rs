@@ -299,6 +299,59 @@ pub fn pool_slots(
     free_slots(agents, |a| a.hours, |a, s| a.is_free(s, now, rules), from, until, rules.duration_minutes)
 }
 
+/// The meeting lengths an agent takes: multiples of 5 minutes from 5 to 480, stored as a
+/// list of minutes. Empty means any length (the default), so agents stored before lengths
+/// existed take every meeting as before. A set of bits, so [`AgentRules`] stays `Copy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Durations(u128);
+
+/// Why a list of meeting lengths was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Meeting lengths must be multiples of 5 minutes from 5 to 480; {0} is not.")]
+pub struct DurationError(pub u32);
+
+impl Durations {
+    /// The set of `minutes`, each a multiple of 5 from 5 to 480.
+    pub fn from_minutes(minutes: &[u32]) -> Result<Self, DurationError> {
+        minutes.iter().try_fold(Self(0), |set, &m| match Self::bit(m) {
+            Some(bit) => Ok(Self(set.0 | bit)),
+            None => Err(DurationError(m)),
+        })
+    }
+
+    fn bit(minutes: u32) -> Option<u128> {
+        (minutes.is_multiple_of(5) && (5..=480).contains(&minutes)).then(|| 1u128 << (minutes / 5 - 1))
+    }
+
+    /// Whether no length is set (any length is taken).
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
+    /// Whether a meeting of `minutes` may be booked with this agent.
+    pub fn allows(&self, minutes: u32) -> bool {
+        self.is_empty() || Self::bit(minutes).is_some_and(|bit| self.0 & bit != 0)
+    }
+
+    /// The lengths, shortest first.
+    pub fn minutes(&self) -> Vec<u32> {
+        (1..=96u32).filter(|i| self.0 & (1u128 << (i - 1)) != 0).map(|i| i * 5).collect()
+    }
+}
+
+impl Serialize for Durations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.minutes().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Durations {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let minutes = Vec::<u32>::deserialize(deserializer)?;
+        Self::from_minutes(&minutes).map_err(serde::de::Error::custom)
+    }
+}
+
 /// An agent's own booking rules, as stored. Every field may be left out: the defaults keep
 /// no buffers, set no cap and leave notice and horizon to the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -318,6 +371,9 @@ pub struct AgentRules {
     /// Booking horizon in days; used only when shorter than the pool's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub horizon_days: Option<u32>,
+    /// The meeting lengths this agent takes; empty for any.
+    #[serde(skip_serializing_if = "Durations::is_empty")]
+    pub durations: Durations,
 }
 
 impl AgentRules {
@@ -346,6 +402,20 @@ impl AgentRules {
             end: meeting.end.checked_add_signed(after).unwrap_or(DateTime::<Utc>::MAX_UTC),
         }
     }
+}
+
+/// Why an agent cannot take a slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unavailable {
+    /// The agent does not take meetings of this length.
+    Length,
+    /// Outside their working hours, or too soon or too far ahead.
+    NotWorking,
+    /// A meeting or a calendar event (with buffers) is in the way.
+    Busy,
+    /// The daily cap is reached on that local day.
+    DailyCap,
 }
 
 /// One agent with everything that decides whether they can take a meeting: working hours
@@ -382,19 +452,37 @@ impl<'a> From<AgentAvailability<'a>> for AgentSchedule<'a> {
 
 impl AgentSchedule<'_> {
     /// Whether this agent can take `slot` at `now` under the pool's `rules` tightened by their
-    /// own ([`AgentRules::tighten`]): the slot lasts exactly the duration and is one the agent
-    /// offers on its local date (override blocks included); it respects notice and horizon;
-    /// the slot widened by the buffers overlaps no busy interval and no meeting booked here
-    /// widened by the buffers; and fewer meetings than the daily cap start on its local date.
+    /// own ([`AgentRules::tighten`]): see [`AgentSchedule::check`].
     pub fn is_free(&self, slot: &Interval, now: DateTime<Utc>, rules: &SlotRules) -> bool {
+        self.check(slot, now, rules).is_ok()
+    }
+
+    /// Why this agent cannot take `slot` at `now`, if they cannot: the agent takes meetings of
+    /// that length and the slot lasts exactly the duration; it is one the agent offers on its
+    /// local date (override blocks included) and respects notice and horizon; the slot widened
+    /// by the buffers overlaps no busy interval and no meeting booked here widened by the
+    /// buffers; and fewer meetings than the daily cap start on its local date.
+    pub fn check(&self, slot: &Interval, now: DateTime<Utc>, rules: &SlotRules) -> Result<(), Unavailable> {
         let rules = self.rules.tighten(rules);
         let reserved = self.rules.reserved(slot);
-        slot.end - slot.start == Duration::minutes(i64::from(rules.duration_minutes))
-            && rules.allows(slot.start, now)
-            && self.hours.offers(slot.start, rules.duration_minutes)
-            && !self.busy.iter().any(|b| b.overlaps(&reserved))
-            && !self.meetings.iter().any(|m| self.rules.reserved(m).overlaps(&reserved))
-            && self.under_cap(slot.start)
+        if !self.rules.durations.allows(rules.duration_minutes) {
+            return Err(Unavailable::Length);
+        }
+        if slot.end - slot.start != Duration::minutes(i64::from(rules.duration_minutes))
+            || !rules.allows(slot.start, now)
+            || !self.hours.offers(slot.start, rules.duration_minutes)
+        {
+            return Err(Unavailable::NotWorking);
+        }
+        if self.busy.iter().any(|b| b.overlaps(&reserved))
+            || self.meetings.iter().any(|m| self.rules.reserved(m).overlaps(&reserved))
+        {
+            return Err(Unavailable::Busy);
+        }
+        if !self.under_cap(slot.start) {
+            return Err(Unavailable::DailyCap);
+        }
+        Ok(())
     }
 
     /// Whether one more meeting may start on the agent's local date of `start`.

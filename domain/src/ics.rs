@@ -50,7 +50,7 @@ pub struct Invite {
 }
 
 /// Escapes a TEXT value (RFC 5545 §3.3.11).
-fn text(value: &str) -> String {
+pub(crate) fn text(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         match c {
@@ -67,17 +67,17 @@ fn text(value: &str) -> String {
 }
 
 /// A parameter value (`CN=`), quoted when it holds `:`, `;` or `,`; quotes and controls dropped.
-fn param(value: &str) -> String {
+pub(crate) fn param(value: &str) -> String {
     let clean: String = value.chars().filter(|c| *c != '"' && !c.is_control()).collect();
     if clean.contains([':', ';', ',']) { format!("\"{clean}\"") } else { clean }
 }
 
-fn utc(t: DateTime<Utc>) -> String {
+pub(crate) fn utc(t: DateTime<Utc>) -> String {
     t.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
 /// Appends `line` folded at 75 octets, each continuation starting with one space, then CRLF.
-fn push_folded(out: &mut String, line: &str) {
+pub(crate) fn push_folded(out: &mut String, line: &str) {
     let mut width = 0;
     for c in line.chars() {
         let len = c.len_utf8();
@@ -91,7 +91,7 @@ fn push_folded(out: &mut String, line: &str) {
     out.push_str("\r\n");
 }
 
-fn person(role: &str, p: &Person, extra: &str) -> String {
+pub(crate) fn person(role: &str, p: &Person, extra: &str) -> String {
     let cn = p.name.as_deref().map(|n| format!(";CN={}", param(n))).unwrap_or_default();
     // Email addresses went through `Email::parse`; controls are dropped regardless.
     let email: String = p.email.chars().filter(|c| !c.is_control()).collect();

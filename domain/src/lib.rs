@@ -7,6 +7,8 @@
 pub mod api;
 pub mod auth;
 pub mod availability;
+#[cfg(feature = "calendar")]
+pub mod calendar;
 pub mod demo;
 pub mod dialogue;
 pub mod email;

@@ -1,5 +1,6 @@
 //! A meeting's lifecycle: its statuses and the changes allowed between them.
 //!
+//! `pending_calendar` (booked, the event not yet written to the agent's calendar),
 //! `scheduled` and `rescheduled` are active (the agent's time is held); `canceled`,
 //! `completed` and `no_show` are final. Completed and no-show can only be recorded once the
 //! meeting has started; moving and canceling only before it starts.
@@ -12,6 +13,9 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MeetingStatus {
+    /// Booked and held here; the event is not in the agent's calendar yet (the write is
+    /// queued and retried). Becomes `scheduled` once written.
+    PendingCalendar,
     /// Booked, at its original time.
     Scheduled,
     /// Booked, moved at least once.
@@ -26,12 +30,13 @@ pub enum MeetingStatus {
 
 impl MeetingStatus {
     /// Every status, in lifecycle order.
-    pub const ALL: [MeetingStatus; 5] =
-        [Self::Scheduled, Self::Rescheduled, Self::Canceled, Self::Completed, Self::NoShow];
+    pub const ALL: [MeetingStatus; 6] =
+        [Self::PendingCalendar, Self::Scheduled, Self::Rescheduled, Self::Canceled, Self::Completed, Self::NoShow];
 
     /// The stored and wire name.
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::PendingCalendar => "pending_calendar",
             Self::Scheduled => "scheduled",
             Self::Rescheduled => "rescheduled",
             Self::Canceled => "canceled",
@@ -47,7 +52,13 @@ impl MeetingStatus {
 
     /// Whether the agent's time is held.
     pub fn is_active(self) -> bool {
-        matches!(self, Self::Scheduled | Self::Rescheduled)
+        matches!(self, Self::PendingCalendar | Self::Scheduled | Self::Rescheduled)
+    }
+
+    /// The status once the agent's calendar has the event: `pending_calendar` becomes
+    /// `scheduled`; every other status stays.
+    pub fn calendar_written(self) -> Self {
+        if self == Self::PendingCalendar { Self::Scheduled } else { self }
     }
 }
 
@@ -132,6 +143,9 @@ mod tests {
             (Scheduled, Change::Reschedule, before, Ok(Rescheduled)),
             (Rescheduled, Change::Reschedule, before, Ok(Rescheduled)),
             (Scheduled, Change::Cancel, before, Ok(Canceled)),
+            (PendingCalendar, Change::Cancel, before, Ok(Canceled)),
+            (PendingCalendar, Change::Reschedule, before, Ok(Rescheduled)),
+            (PendingCalendar, Change::NoShow, after, Ok(NoShow)),
             (Rescheduled, Change::Cancel, before, Ok(Canceled)),
             (Scheduled, Change::Cancel, after, Err(ChangeError::AlreadyStarted)),
             (Scheduled, Change::Reschedule, start, Err(ChangeError::AlreadyStarted)),
@@ -145,6 +159,9 @@ mod tests {
         for (from, change, now, expected) in table {
             assert_eq!(apply(from, change, start, now), expected, "{from} {change:?} at {now}");
         }
+        assert_eq!(PendingCalendar.calendar_written(), Scheduled);
+        assert_eq!(Rescheduled.calendar_written(), Rescheduled);
+        assert_eq!(Canceled.calendar_written(), Canceled);
         assert_eq!(ChangeError::Final(NoShow).to_string(), "This meeting is already no-show and cannot be changed.");
     }
 }

@@ -2,6 +2,7 @@
 //! store, and returns a response or an [`crate::error::ApiError`].
 
 pub mod bookings;
+pub mod calendars;
 pub mod events;
 pub mod identity;
 pub mod integrations;

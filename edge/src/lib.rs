@@ -7,6 +7,7 @@
 use worker::{Context, Env, Request, Response, Result, event};
 
 mod auth;
+mod calendars;
 mod clock;
 mod crypto;
 mod error;
@@ -14,6 +15,7 @@ mod handlers;
 mod http;
 mod marketo;
 mod marketo_gateway;
+mod outbound;
 mod router;
 mod routing_pool;
 mod store;

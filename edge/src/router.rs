@@ -3,7 +3,8 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::handlers::{
-    bookings, events, identity, integrations, invites, meeting_changes, meetings, routing, session, site, slots,
+    bookings, calendars, events, identity, integrations, invites, meeting_changes, meetings, routing, session, site,
+    slots,
 };
 use crate::{auth, http, store};
 use worker::{Context, Env, Headers, Method, Request, Response};
@@ -74,7 +75,7 @@ async fn widget_api(req: &mut Request, env: &Env, ctx: &Context, site_id: &str, 
         (Method::Get, ["identity"]) => identity::get_identity(req, env, ctx, &db).await,
         (Method::Post, ["identify"]) => identity::identify(req, env, ctx, &db, site_id).await,
         (Method::Post, ["events"]) => events::post_event(req, env, ctx, &db, site_id).await,
-        (Method::Get, ["slots"]) => slots::get_slots(req, &db, site_id).await,
+        (Method::Get, ["slots"]) => slots::get_slots(req, env, ctx, &db, site_id).await,
         (Method::Post, ["bookings"]) => bookings::create_booking(req, env, ctx, &db, site_id, &site).await,
         (_, ["bootstrap" | "slots" | "bookings" | "identity" | "identify" | "events"]) => {
             Err(ApiError::MethodNotAllowed)
@@ -127,6 +128,49 @@ async fn admin_api(req: &mut Request, env: &Env, ctx: &Context, rest: &[&str]) -
             auth::require_admin(req, &db).await?;
             routing::get_routing(req, env, &db).await
         }
+        (Method::Get, ["routing", "config"]) => {
+            auth::require_admin(req, &db).await?;
+            routing::get_config(req, &db).await
+        }
+        (Method::Put, ["routing", "config"]) => {
+            auth::require_admin(req, &db).await?;
+            routing::put_config(req, &db).await
+        }
+        (Method::Get, ["routing", "accounts"]) => {
+            auth::require_admin(req, &db).await?;
+            routing::get_accounts(req, &db).await
+        }
+        (Method::Put, ["routing", "accounts"]) => {
+            auth::require_admin(req, &db).await?;
+            routing::put_accounts(req, &db).await
+        }
+        (Method::Post, ["routing", "simulate"]) => {
+            auth::require_admin(req, &db).await?;
+            routing::simulate(req, env, &db).await
+        }
+        (Method::Get, ["calendars"]) => {
+            auth::require_admin(req, &db).await?;
+            calendars::list(req, env, &db).await
+        }
+        // Reached by the browser coming back from the provider's consent: authenticated by
+        // its signed `state`, since a SameSite=Strict session cookie is not sent there.
+        (Method::Get, ["calendar", "callback"]) => calendars::callback(req, env, &db).await,
+        (Method::Post, ["agents", id, "calendar"]) => {
+            auth::require_admin(req, &db).await?;
+            calendars::connect(req, env, &db, id).await
+        }
+        (Method::Delete, ["agents", id, "calendar"]) => {
+            auth::require_admin(req, &db).await?;
+            calendars::disconnect(&db, id).await
+        }
+        (Method::Post, ["agents", id, "calendar", "check"]) => {
+            auth::require_admin(req, &db).await?;
+            calendars::check(env, &db, id).await
+        }
+        (Method::Patch, ["agents", id]) => {
+            auth::require_admin(req, &db).await?;
+            calendars::patch_agent(req, &db, id).await
+        }
         (Method::Get, ["marketo"]) => {
             auth::require_admin(req, &db).await?;
             integrations::marketo_status(env).await
@@ -149,7 +193,12 @@ async fn admin_api(req: &mut Request, env: &Env, ctx: &Context, rest: &[&str]) -
         }
         (
             _,
-            ["session" | "meetings" | "meetings.csv" | "routing" | "marketo"]
+            ["session" | "meetings" | "meetings.csv" | "routing" | "marketo" | "calendars"]
+            | ["calendar", "callback"]
+            | ["routing", "config" | "accounts" | "simulate"]
+            | ["agents", _]
+            | ["agents", _, "calendar"]
+            | ["agents", _, "calendar", "check"]
             | ["meetings", _]
             | ["meetings", _, "history"]
             | ["marketo", "fields" | "sync"]

@@ -12,9 +12,11 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, Env};
 
+pub mod calendars;
 pub mod events;
 pub mod leads;
 pub mod outbox;
+pub mod routing;
 
 /// A Unix-millisecond (or other integer) value as D1 binds it.
 fn ms(value: i64) -> JsValue {
@@ -120,8 +122,12 @@ pub struct Agent {
     pub schedule: ScheduleSpec,
     /// Working hours, validated.
     pub hours: WorkingHours,
-    /// Buffers, daily cap, stricter notice or horizon.
+    /// Buffers, daily cap, stricter notice or horizon, meeting lengths.
     pub rules: AgentRules,
+    /// Round-robin weight in percent.
+    pub weight_percent: u32,
+    /// Email address (the organizer of calendar events).
+    pub email: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -131,6 +137,8 @@ struct AgentRow {
     position: u32,
     schedule: String,
     rules: String,
+    weight_percent: u32,
+    email: Option<String>,
 }
 
 /// The site's active agents in configured order. An agent whose stored working hours cannot
@@ -138,7 +146,8 @@ struct AgentRow {
 pub async fn agents(db: &D1Database, site: &str) -> ApiResult<Vec<Agent>> {
     let rows: Vec<AgentRow> = db
         .prepare(
-            "SELECT id, name, position, schedule, rules FROM agents WHERE site_id = ?1 AND active = 1 ORDER BY position, id",
+            "SELECT id, name, position, schedule, rules, weight_percent, email FROM agents
+             WHERE site_id = ?1 AND active = 1 ORDER BY position, id",
         )
         .bind(&[site.into()])?
         .all()
@@ -160,6 +169,8 @@ pub async fn agents(db: &D1Database, site: &str) -> ApiResult<Vec<Agent>> {
                     schedule,
                     hours,
                     rules,
+                    weight_percent: r.weight_percent,
+                    email: r.email,
                 }),
                 Err(e) => {
                     worker::console_error!("agent {} has unusable working hours or rules: {e}", r.id);
@@ -191,7 +202,7 @@ pub async fn busy(
     let rows: Vec<BusyRow> = db
         .prepare(
             "SELECT agent_id, start_ms, end_ms FROM meetings
-             WHERE site_id = ?1 AND status IN ('scheduled', 'rescheduled') AND start_ms < ?3 AND end_ms > ?2",
+             WHERE site_id = ?1 AND status IN ('pending_calendar', 'scheduled', 'rescheduled') AND start_ms < ?3 AND end_ms > ?2",
         )
         .bind(&[
             site.into(),
@@ -227,6 +238,11 @@ pub struct NewMeeting<'a> {
     pub explanation: &'a str,
     /// Booking time.
     pub created_at: DateTime<Utc>,
+    /// The agent's calendar provider (`builtin`, `google`, …); any other than `builtin`
+    /// stores the meeting as `pending_calendar` and queues the calendar write.
+    pub calendar_provider: &'a str,
+    /// The dialogue the booking came from.
+    pub dialogue_id: Option<&'a str>,
 }
 
 fn opt(s: Option<&str>) -> JsValue {
@@ -235,10 +251,12 @@ fn opt(s: Option<&str>) -> JsValue {
 
 /// Stores a meeting and its `booked` event, atomically.
 pub async fn insert_meeting(db: &D1Database, m: &NewMeeting<'_>) -> ApiResult<()> {
+    let external = m.calendar_provider != "builtin";
     let meeting = db
         .prepare(
-            "INSERT INTO meetings (id, site_id, agent_id, start_at, end_at, start_ms, end_ms, email, name, visitor_id, status, explanation, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'scheduled', ?11, ?12)",
+            "INSERT INTO meetings (id, site_id, agent_id, start_at, end_at, start_ms, end_ms, email, name, visitor_id, status,
+               explanation, created_at, calendar_provider, dialogue_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12, ?14, ?15)",
         )
         .bind(&[
             m.id.as_str().into(),
@@ -253,9 +271,16 @@ pub async fn insert_meeting(db: &D1Database, m: &NewMeeting<'_>) -> ApiResult<()
             opt(m.visitor_id),
             m.explanation.into(),
             m.created_at.to_rfc3339().into(),
+            if external { "pending_calendar" } else { "scheduled" }.into(),
+            m.calendar_provider.into(),
+            opt(m.dialogue_id),
         ])?;
     let event = event_statement(db, m.id.as_str(), m.created_at, "booked", "visitor", "")?;
-    db.batch(vec![meeting, event]).await?;
+    let mut batch = vec![meeting, event];
+    if external {
+        batch.push(calendars::enqueue_statement(db, m.id.as_str(), m.site.as_str(), m.created_at.timestamp_millis())?);
+    }
+    db.batch(batch).await?;
     Ok(())
 }
 
@@ -325,7 +350,19 @@ pub async fn change_meeting(
             .bind(&[id.into(), status.into()])?,
     };
     let kind = if new_slot.is_some() { "rescheduled" } else { status };
-    db.batch(vec![update, event_statement(db, id, at, kind, actor, detail)?]).await?;
+    let mut batch = vec![update, event_statement(db, id, at, kind, actor, detail)?];
+    if new_slot.is_some() || status == "canceled" {
+        // The agent's calendar must follow: move or delete the event.
+        batch.push(
+            db.prepare(
+                "INSERT INTO calendar_sync (meeting_id, site_id, next_at_ms)
+                 SELECT id, site_id, ?2 FROM meetings WHERE id = ?1 AND calendar_provider != 'builtin'
+                 ON CONFLICT(meeting_id) DO UPDATE SET next_at_ms = MIN(next_at_ms, excluded.next_at_ms)",
+            )
+            .bind(&[id.into(), JsValue::from_f64(at.timestamp_millis() as f64)])?,
+        );
+    }
+    db.batch(batch).await?;
     Ok(())
 }
 
@@ -365,6 +402,9 @@ struct MeetingRow {
     status: String,
     explanation: String,
     created_at: String,
+    dialogue_id: Option<String>,
+    join_url: Option<String>,
+    calendar_provider: String,
 }
 
 /// Which meetings to list; `None` fields do not filter.
@@ -378,22 +418,44 @@ pub struct MeetingFilter {
     pub from: Option<DateTime<Utc>>,
     /// Only meetings starting before.
     pub until: Option<DateTime<Utc>>,
+    /// Only meetings booked from this dialogue.
+    pub dialogue: Option<String>,
 }
 
-/// Meetings matching `filter`, soonest first.
-pub async fn meetings(db: &D1Database, filter: &MeetingFilter) -> ApiResult<Vec<Meeting>> {
+const MEETING_FILTER: &str = "(?1 IS NULL OR m.status = ?1) AND (?2 IS NULL OR m.agent_id = ?2)
+               AND (?3 IS NULL OR m.start_ms >= ?3) AND (?4 IS NULL OR m.start_ms < ?4)
+               AND (?5 IS NULL OR m.dialogue_id = ?5)";
+
+fn filter_values(filter: &MeetingFilter) -> Vec<JsValue> {
     let or_null = |v: &Option<String>| v.as_deref().map_or(JsValue::NULL, JsValue::from);
     let ms = |v: Option<DateTime<Utc>>| v.map_or(JsValue::NULL, |t| JsValue::from_f64(t.timestamp_millis() as f64));
+    vec![or_null(&filter.status), or_null(&filter.agent), ms(filter.from), ms(filter.until), or_null(&filter.dialogue)]
+}
+
+/// How many meetings match `filter`.
+pub async fn count_meetings(db: &D1Database, filter: &MeetingFilter) -> ApiResult<u32> {
+    let n: Option<f64> = db
+        .prepare(format!("SELECT COUNT(*) AS n FROM meetings m WHERE {MEETING_FILTER}"))
+        .bind(&filter_values(filter))?
+        .first(Some("n"))
+        .await?;
+    Ok(n.unwrap_or(0.0) as u32)
+}
+
+/// Meetings matching `filter`, soonest first, `limit` of them from `offset`.
+pub async fn meetings(db: &D1Database, filter: &MeetingFilter, limit: u32, offset: u32) -> ApiResult<Vec<Meeting>> {
+    let mut values = filter_values(filter);
+    values.push(JsValue::from_f64(f64::from(limit)));
+    values.push(JsValue::from_f64(f64::from(offset)));
     let rows: Vec<MeetingRow> = db
-        .prepare(
+        .prepare(format!(
             "SELECT m.id, m.site_id, m.agent_id, a.name AS agent_name, m.start_at, m.end_at, m.email, m.name,
-                    m.status, m.explanation, m.created_at
+                    m.status, m.explanation, m.created_at, m.dialogue_id, m.join_url, m.calendar_provider
              FROM meetings m JOIN agents a ON a.id = m.agent_id
-             WHERE (?1 IS NULL OR m.status = ?1) AND (?2 IS NULL OR m.agent_id = ?2)
-               AND (?3 IS NULL OR m.start_ms >= ?3) AND (?4 IS NULL OR m.start_ms < ?4)
-             ORDER BY m.start_ms, m.id",
-        )
-        .bind(&[or_null(&filter.status), or_null(&filter.agent), ms(filter.from), ms(filter.until)])?
+             WHERE {MEETING_FILTER}
+             ORDER BY m.start_ms, m.id LIMIT ?6 OFFSET ?7"
+        ))
+        .bind(&values)?
         .all()
         .await?
         .results()?;
@@ -410,6 +472,9 @@ pub async fn meetings(db: &D1Database, filter: &MeetingFilter) -> ApiResult<Vec<
             status: r.status,
             explanation: r.explanation,
             created_at: r.created_at,
+            dialogue_id: r.dialogue_id,
+            join_url: r.join_url,
+            calendar: r.calendar_provider,
         })
         .collect())
 }

@@ -4,7 +4,12 @@
 //!
 //! These tests need the wasm builds; `cargo xtask test` builds first and then runs them.
 
+pub mod fake_google;
+pub mod fake_http;
 pub mod fake_marketo;
+pub mod fake_microsoft;
+pub mod fake_oauth;
+pub mod radicale;
 
 use anyhow::{Context, Result, bail};
 use confab_xtask::demo_host::DemoHost;
@@ -86,6 +91,13 @@ impl TestApp {
             tuning,
         );
         Self::launch_with(name, false, None, vars)
+    }
+
+    /// Like [`TestApp::with_sql`] (when `sql` is given), with extra Worker variables (calendar
+    /// apps pointing at fakes, shorter timeouts).
+    pub fn with_vars(name: &str, sql: Option<&str>, vars: &[(&str, &str)]) -> Result<Self> {
+        let vars = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Self::launch_with(name, false, sql, vars)
     }
 
     fn launch(name: &str, demo: bool, sql: Option<&str>) -> Result<Self> {
@@ -184,6 +196,18 @@ impl TestApp {
         reply(req.send_string(body))
     }
 
+    /// `method path` with an optional JSON body and a cookie (an admin call).
+    pub fn call(&self, method: &str, path: &str, body: Option<&str>, cookie: Option<&str>) -> Result<Reply> {
+        let mut req = ureq::request(method, &format!("{}{path}", self.base()));
+        if let Some(c) = cookie {
+            req = req.set("Cookie", c);
+        }
+        match body {
+            Some(body) => reply(req.set("Content-Type", "application/json").send_string(body)),
+            None => reply(req.call()),
+        }
+    }
+
     /// `PUT path` with a raw body and a cookie (an admin write).
     pub fn put(&self, path: &str, body: &str, cookie: Option<&str>) -> Result<Reply> {
         let mut req = ureq::put(&format!("{}{path}", self.base())).set("Content-Type", "application/json");
@@ -244,7 +268,8 @@ impl TestApp {
     }
 }
 
-fn reply(result: Result<ureq::Response, ureq::Error>) -> Result<Reply> {
+/// Reads a ureq outcome into a [`Reply`]: any HTTP status is an answer.
+pub fn reply(result: Result<ureq::Response, ureq::Error>) -> Result<Reply> {
     let response = match result {
         Ok(r) => r,
         Err(ureq::Error::Status(_, r)) => r,

@@ -83,6 +83,100 @@ fn fifty_concurrent_bookings_for_one_time_make_exactly_five_meetings() -> Result
     Ok(())
 }
 
+/// Two hundred bookings at once across twenty start times, half of them for an hour and
+/// half for half an hour (so meetings of different lengths compete for overlapping time):
+/// every request gets a meeting or a 409, no time gets more than five meetings, and no agent
+/// ever has two meetings that overlap.
+#[test]
+fn two_hundred_concurrent_bookings_across_twenty_times_never_overlap() -> Result<()> {
+    let app = Arc::new(TestApp::start("concurrent-200")?);
+    let hourly = slot_starts_of(&app, 60)?;
+    let halves = slot_starts_of(&app, 30)?;
+    // Ten hour slots and the ten half-hour slots inside them: every half-hour meeting overlaps
+    // an hour meeting.
+    let hours: Vec<String> = hourly.into_iter().take(10).collect();
+    let inside: Vec<String> = halves.into_iter().filter(|h| hours.iter().any(|s| same_hour(s, h))).take(10).collect();
+    ensure!(
+        hours.len() == 10 && inside.len() == 10,
+        "not enough slots: {} hours, {} halves",
+        hours.len(),
+        inside.len()
+    );
+    let requests: Vec<(String, u32)> = (0..200)
+        .map(|i| if i % 2 == 0 { (hours[i / 2 % 10].clone(), 60) } else { (inside[i / 2 % 10].clone(), 30) })
+        .collect();
+    let barrier = Arc::new(Barrier::new(requests.len()));
+    let handles: Vec<_> = requests
+        .into_iter()
+        .enumerate()
+        .map(|(i, (start, minutes))| {
+            let (app, barrier) = (app.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let body = serde_json::json!({ "start": start, "email": format!("load{i}@example.com"), "duration_minutes": minutes });
+                barrier.wait();
+                app.post("/api/v1/sites/demo/bookings", &body.to_string(), Some(DEMO_ORIGIN), None)
+            })
+        })
+        .collect();
+    let (mut created, mut conflicts) = (0, 0);
+    for h in handles {
+        let r = h.join().map_err(|_| anyhow::anyhow!("thread panicked"))??;
+        match r.status {
+            201 => created += 1,
+            409 => {
+                ensure!(r.error_code() == Some("slot_taken"), "409 without slot_taken: {}", r.json);
+                conflicts += 1;
+            }
+            other => anyhow::bail!("unexpected status {other}: {}", r.json),
+        }
+    }
+    ensure!(created + conflicts == 200, "{created} created + {conflicts} conflicts");
+    let meetings = app.get("/api/admin/v1/meetings?limit=500", None, Some(&app.sign_in()?))?;
+    let list = meetings.json["meetings"].as_array().cloned().unwrap_or_default();
+    ensure!(list.len() == created, "{} stored, {created} created", list.len());
+    ensure!(created >= 10, "only {created} meetings were made for 200 requests over 20 times");
+    let mut per_start: HashMap<String, usize> = HashMap::new();
+    let mut by_agent: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
+    for m in &list {
+        let start = m["start"].as_str().unwrap_or_default();
+        *per_start.entry(start.to_owned()).or_default() += 1;
+        let span = (millis(start)?, millis(m["end"].as_str().unwrap_or_default())?);
+        by_agent.entry(m["agent"]["id"].as_str().unwrap_or_default().to_owned()).or_default().push(span);
+    }
+    for (start, n) in &per_start {
+        ensure!(*n <= 5, "{n} meetings start at {start}");
+    }
+    for (agent, spans) in by_agent {
+        for (i, a) in spans.iter().enumerate() {
+            for b in &spans[i + 1..] {
+                ensure!(a.1 <= b.0 || b.1 <= a.0, "{agent} has overlapping meetings {a:?} and {b:?}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn slot_starts_of(app: &TestApp, minutes: u32) -> Result<Vec<String>> {
+    let r = app.get(&format!("/api/v1/sites/demo/slots?days=14&tz=UTC&duration={minutes}"), Some(DEMO_ORIGIN), None)?;
+    ensure!(r.status == 200, "slots answered {}: {}", r.status, r.json);
+    Ok(r.json["slots"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| s["start"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default())
+}
+
+fn millis(rfc3339: &str) -> Result<i64> {
+    Ok(chrono::DateTime::parse_from_rfc3339(rfc3339)?.timestamp_millis())
+}
+
+/// Whether the half-hour slot `half` starts within the hour slot `hour`.
+fn same_hour(hour: &str, half: &str) -> bool {
+    match (millis(hour), millis(half)) {
+        (Ok(h), Ok(x)) => x >= h && x < h + 3_600_000,
+        _ => false,
+    }
+}
+
 #[test]
 fn bad_requests_get_the_documented_errors() -> Result<()> {
     let app = TestApp::start("errors")?;

@@ -105,8 +105,9 @@ impl Api {
     }
 
     /// Free slots from now, in the visitor's zone.
-    pub async fn slots(&self, days: u32, tz: &str) -> Result<Vec<Slot>, ApiError> {
-        self.call("GET", &format!("/slots?days={days}&tz={}", encode(tz)), None, decode::slots, None).await
+    pub async fn slots(&self, days: u32, tz: &str, minutes: u32) -> Result<Vec<Slot>, ApiError> {
+        let path = format!("/slots?days={days}&tz={}&duration={minutes}", encode(tz));
+        self.call("GET", &path, None, decode::slots, None).await
     }
 
     /// Books `start` for `email`.
@@ -116,7 +117,16 @@ impl Api {
             ("email", Some(&request.email)),
             ("name", request.name.as_deref()),
             ("visitor_id", request.visitor_id.as_deref()),
+            ("dialogue_id", request.dialogue_id.as_deref()),
         ]);
+        if let Some(minutes) = request.duration_minutes {
+            let _ = js_sys::Reflect::set(&body, &"duration_minutes".into(), &JsValue::from(minutes));
+        }
+        let answers = js_sys::Object::new();
+        for (card, value) in &request.answers {
+            let _ = js_sys::Reflect::set(&answers, &JsValue::from_str(card), &JsValue::from_str(value));
+        }
+        let _ = js_sys::Reflect::set(&body, &"answers".into(), &answers);
         // One key per attempt: if the network drops the answer, the retry gets the same meeting.
         let key = random_key();
         match self.call("POST", "/bookings", Some(body.clone()), decode::booking, key.as_deref()).await {

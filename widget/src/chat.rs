@@ -72,6 +72,8 @@ struct Ctx {
     ids: StoredValue<Ids>,
     /// The dialogue running and its version, for events.
     dialogue: StoredValue<(String, u32)>,
+    /// The length of the meeting the booking card offers, in minutes.
+    duration: StoredValue<u32>,
 }
 
 impl Ctx {
@@ -165,7 +167,10 @@ impl Ctx {
                     self.events.emit("email_captured", JsValue::NULL);
                 }
             }
-            Effect::OfferSlots(_) => self.offer_slots().await,
+            Effect::OfferSlots(minutes) => {
+                self.duration.set_value(minutes);
+                self.offer_slots().await
+            }
             Effect::End => {
                 self.track("completed", None, None);
                 self.input.set(Input::Ended);
@@ -177,7 +182,7 @@ impl Ctx {
 
     async fn offer_slots(&self) {
         self.input.set(Input::LoadingSlots);
-        match self.api.slots(14, &time::visitor_time_zone()).await {
+        match self.api.slots(14, &time::visitor_time_zone(), self.duration.get_value()).await {
             Ok(found) if found.is_empty() => {
                 self.bot("Sorry, nobody has a free slot in the next two weeks. Please check back soon.".into()).await;
                 self.input.set(Input::Ended);
@@ -300,8 +305,15 @@ impl Ctx {
                 ctx.input.set(Input::Email(slot));
                 return;
             }
-            let request =
-                BookingRequest { start: slot.start.clone(), email: email.clone(), name: None, visitor_id: None };
+            let request = BookingRequest {
+                start: slot.start.clone(),
+                email: email.clone(),
+                name: None,
+                visitor_id: Some(ctx.ids.get_value().visitor).filter(|v| !v.is_empty()),
+                duration_minutes: Some(ctx.duration.get_value()),
+                dialogue_id: Some(ctx.dialogue.get_value().0).filter(|d| !d.is_empty()),
+                answers: ctx.state.get_value().answers.into_iter().map(|a| (a.card.0, a.value)).collect(),
+            };
             match ctx.api.book(&request).await {
                 Ok(booking) => {
                     if typed {
@@ -374,6 +386,7 @@ pub fn Chat(
         context: StoredValue::new(Context::default()),
         ids: StoredValue::new(Ids::load()),
         dialogue: StoredValue::new((String::new(), 0)),
+        duration: StoredValue::new(30),
     };
     let bot_name = RwSignal::new(String::from("Chat"));
     let accent = RwSignal::new(String::from("#4f46e5"));

@@ -342,7 +342,8 @@ fn stored_json_keeps_its_shape() {
             buffer_after_minutes: 5,
             daily_cap: Some(4),
             min_notice_minutes: Some(120),
-            horizon_days: Some(14)
+            horizon_days: Some(14),
+            durations: Durations::default(),
         }
     );
     assert_eq!(serde_json::to_string(&rules).unwrap_or_default(), full);
@@ -519,8 +520,39 @@ fn agent_rules() -> impl Strategy<Value = AgentRules> {
             daily_cap,
             min_notice_minutes,
             horizon_days,
+            durations: Durations::default(),
         },
     )
+}
+
+#[test]
+fn meeting_lengths_an_agent_takes() {
+    let set = Durations::from_minutes(&[60, 15, 30]);
+    assert_eq!(set.as_ref().map(Durations::minutes), Ok(vec![15, 30, 60]));
+    let set = set.unwrap_or_default();
+    assert!(set.allows(30) && set.allows(60) && !set.allows(45) && !set.allows(7));
+    assert!(Durations::default().allows(45), "no lengths set means any length");
+    assert_eq!(Durations::from_minutes(&[7]), Err(DurationError(7)));
+    assert_eq!(Durations::from_minutes(&[485]), Err(DurationError(485)));
+    assert!(Durations::from_minutes(&[5, 480]).is_ok_and(|d| d.allows(5) && d.allows(480)));
+    let json = serde_json::to_string(&AgentRules { durations: set, ..AgentRules::default() }).unwrap_or_default();
+    assert_eq!(json, r#"{"buffer_before_minutes":0,"buffer_after_minutes":0,"durations":[15,30,60]}"#);
+    let back: AgentRules = serde_json::from_str(&json).unwrap_or_default();
+    assert_eq!(back.durations, set);
+    assert!(serde_json::from_str::<AgentRules>(r#"{"durations":[31]}"#).is_err());
+}
+
+#[test]
+fn an_agent_is_not_free_for_a_length_they_do_not_take() {
+    let hours = ScheduleSpec::weekdays("UTC", "09:00", "17:00").parse().unwrap_or_else(|_| unreachable!());
+    let rules = AgentRules { durations: Durations::from_minutes(&[30]).unwrap_or_default(), ..AgentRules::default() };
+    let agent = AgentSchedule { hours: &hours, rules, meetings: &[], busy: &[] };
+    let now = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).single().unwrap_or_default();
+    let start = Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).single().unwrap_or_default();
+    let thirty = SlotRules { duration_minutes: 30, ..SlotRules::default() };
+    let hour = SlotRules { duration_minutes: 60, ..SlotRules::default() };
+    assert!(agent.is_free(&Interval::starting_at(start, 30), now, &thirty));
+    assert!(!agent.is_free(&Interval::starting_at(start, 60), now, &hour));
 }
 
 /// One generated agent: zone, weekday hours, overrides, rules, and meetings booked here and

@@ -3,16 +3,19 @@
 
 use super::slots::parse_time;
 use super::{invites, meeting_changes};
+use crate::calendars;
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
 use crate::marketo::{self, MeetingEvent};
-use crate::routing_pool::{self, BookCommand, PoolAgent};
+use crate::routing_pool::{self, BookCommand, PoolAgent, VisitorFacts};
 use crate::store::{self, Site};
+use chrono::{DateTime, Duration, Utc};
 use confab_domain::api::BookingRequest;
 use confab_domain::availability::{Interval, SlotRules};
 use confab_domain::email::Email;
 use confab_domain::ids::is_valid_slug;
+use std::collections::{BTreeMap, HashMap};
 use worker::{Context, D1Database, Env, Request, Response};
 
 /// Longest accepted visitor name.
@@ -54,44 +57,38 @@ pub async fn create_booking(
             "`visitor_id` must be 1 to 64 letters, digits, - or _.",
         ));
     }
-    let rules = SlotRules::default();
-    let slot = Interval::starting_at(start, rules.duration_minutes);
+    let minutes = super::slots::duration(body.duration_minutes)?;
+    if body.answers.len() > MAX_ANSWERS
+        || body
+            .answers
+            .iter()
+            .any(|(k, v)| k.chars().count() > MAX_ANSWER_CHARS || v.chars().count() > MAX_ANSWER_CHARS)
+    {
+        return Err(ApiError::bad_request("invalid_answers", "Too many answers, or an answer that is too long."));
+    }
+    let dialogue_id = body.dialogue_id.filter(|d| is_valid_slug(d));
     // One reading of the clock for the whole request: the check here and the pool's decision.
     let now = clock::now();
-    if !rules.allows(start, now) {
-        return Err(no_longer_bookable());
-    }
-    let agents = store::agents(db, site).await?;
-    if !agents.iter().any(|a| a.hours.offers(start, rules.duration_minutes)) {
-        return Err(ApiError::bad_request(
-            "not_a_slot",
-            "That time is outside our working hours. Please pick one of the times offered.",
-        ));
-    }
-    let command = BookCommand {
-        site: site.to_owned(),
-        start_ms: slot.start.timestamp_millis(),
-        end_ms: slot.end.timestamp_millis(),
-        email: email.as_str().to_owned(),
-        name: name.map(str::to_owned),
-        visitor_id: visitor_id.map(str::to_owned),
+    let input = Input {
+        start,
+        minutes,
+        email: Some(email.as_str()),
+        name,
+        visitor_id,
+        answers: &body.answers,
+        dialogue_id: dialogue_id.as_deref(),
         idempotency_key,
-        now_ms: now.timestamp_millis(),
-        rules,
-        agents: agents
-            .into_iter()
-            .map(|a| PoolAgent {
-                id: a.agent.id,
-                name: a.agent.name,
-                position: a.position,
-                schedule: a.schedule,
-                rules: a.rules,
-            })
-            .collect(),
     };
+    // Decided from the cached busy time: no provider is called before the hold is taken.
+    let command = pool_command(env, None, db, site, &input, now).await?;
+    let calendars_involved = command.agents.iter().any(|a| a.calendar != "builtin");
     let mut booking = routing_pool::book(env, &command).await?;
     let origin = req.url()?.origin().ascii_serialization();
     let id = booking.meeting_id.to_string();
+    if calendars_involved {
+        // Write the event now, in the background; the pool's alarm retries what fails.
+        kick_calendar(env, ctx, site, &id);
+    }
     marketo::record_meeting(env, ctx, db, &id, MeetingEvent::Scheduled, "").await;
     booking.invite_url = invites::invite_path(&config.link_secret, site, &id).map(|p| format!("{origin}{p}"));
     if let Some((cancel, reschedule)) = meeting_changes::manage_paths(&config.link_secret, site, &id) {
@@ -99,6 +96,135 @@ pub async fn create_booking(
         booking.reschedule_url = Some(format!("{origin}{reschedule}"));
     }
     http::json(201, &booking)
+}
+
+/// Most answers a booking may carry, and their length.
+const MAX_ANSWERS: usize = 50;
+const MAX_ANSWER_CHARS: usize = 500;
+
+/// What a booking (or a simulation) asks for.
+pub struct Input<'a> {
+    /// Slot start.
+    pub start: DateTime<Utc>,
+    /// Length in minutes.
+    pub minutes: u32,
+    /// Visitor's email.
+    pub email: Option<&'a str>,
+    /// Visitor's name.
+    pub name: Option<&'a str>,
+    /// Widget visitor id.
+    pub visitor_id: Option<&'a str>,
+    /// Answers by card id.
+    pub answers: &'a BTreeMap<String, String>,
+    /// Dialogue.
+    pub dialogue_id: Option<&'a str>,
+    /// `Idempotency-Key`.
+    pub idempotency_key: Option<String>,
+}
+
+/// Builds the routing pool's command for `input`: validates the time against notice and
+/// working hours, and gathers the agents (with calendar busy time around the slot and their
+/// calendar's health), the routing configuration (only the account routes that can match) and
+/// what routing rules see of the visitor (lead fields and answers).
+pub async fn pool_command(
+    env: &Env,
+    ctx: Option<&Context>,
+    db: &D1Database,
+    site: &str,
+    input: &Input<'_>,
+    now: DateTime<Utc>,
+) -> ApiResult<BookCommand> {
+    let rules = SlotRules { duration_minutes: input.minutes, ..SlotRules::default() };
+    let slot = Interval::starting_at(input.start, rules.duration_minutes);
+    if !rules.allows(input.start, now) {
+        return Err(no_longer_bookable());
+    }
+    let agents = store::agents(db, site).await?;
+    if !agents.iter().any(|a| a.hours.offers(input.start, rules.duration_minutes)) {
+        return Err(ApiError::bad_request(
+            "not_a_slot",
+            "That time is outside our working hours. Please pick one of the times offered.",
+        ));
+    }
+    let around = (slot.start - Duration::days(1), slot.end + Duration::days(1));
+    let (mut busy, unhealthy) = super::slots::calendar_view(env, ctx, db, site, around.0, around.1).await?;
+    let providers: HashMap<String, String> =
+        store::calendars::connections(db, site).await?.into_iter().map(|c| (c.agent_id, c.provider)).collect();
+    let lead = match input.email {
+        Some(email) => store::leads::lead_by_email(db, email).await?,
+        None => None,
+    };
+    let mut attributes: BTreeMap<String, String> = BTreeMap::new();
+    if let Some(lead) = &lead {
+        for (field, value) in super::identity::visitor_of(lead).attributes {
+            attributes.insert(format!("lead.{field}"), value);
+        }
+    }
+    for (card, value) in input.answers {
+        attributes.insert(format!("answer.{card}"), value.clone());
+    }
+    let company = attributes.get("lead.company").cloned();
+    let domain = input.email.and_then(|e| e.rsplit_once('@')).map(|(_, d)| d.to_owned());
+    let mut routing = store::routing::config(db, site).await?;
+    routing.accounts = store::routing::matching_accounts(db, site, domain.as_deref(), company.as_deref()).await?;
+    Ok(BookCommand {
+        site: site.to_owned(),
+        start_ms: slot.start.timestamp_millis(),
+        end_ms: slot.end.timestamp_millis(),
+        email: input.email.unwrap_or_default().to_owned(),
+        name: input.name.map(str::to_owned),
+        visitor_id: input.visitor_id.map(str::to_owned),
+        idempotency_key: input.idempotency_key.clone(),
+        now_ms: now.timestamp_millis(),
+        rules,
+        agents: agents
+            .into_iter()
+            .map(|a| PoolAgent {
+                busy: busy
+                    .remove(&a.agent.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|b| (b.start.timestamp_millis(), b.end.timestamp_millis()))
+                    .collect(),
+                healthy: !unhealthy.contains(&a.agent.id),
+                calendar: providers.get(a.agent.id.as_str()).cloned().unwrap_or_else(|| "builtin".to_owned()),
+                id: a.agent.id,
+                name: a.agent.name,
+                position: a.position,
+                schedule: a.schedule,
+                rules: a.rules,
+                weight_percent: a.weight_percent,
+            })
+            .collect(),
+        routing,
+        visitor: VisitorFacts { email: input.email.map(str::to_owned), company, attributes },
+        dialogue_id: input.dialogue_id.map(str::to_owned),
+    })
+}
+
+/// Writes meeting `id`'s event to the agent's calendar in the background, and has the pool's
+/// alarm retry it if that fails.
+pub fn kick_calendar(env: &Env, ctx: &Context, site: &str, id: &str) {
+    let (env, site, id) = (env.clone(), site.to_owned(), id.to_owned());
+    ctx.wait_until(async move {
+        let outcome = match store::db(&env) {
+            Ok(db) => calendars::sync::sync_one(&env, &db, &id).await,
+            Err(e) => Err(e),
+        };
+        let retry_at = match outcome {
+            Ok(calendars::sync::Outcome::RetryAt(at)) => Some(at),
+            Ok(_) => None,
+            Err(e) => {
+                worker::console_error!("calendar write failed: {e}");
+                Some(clock::now().timestamp_millis() + 5_000)
+            }
+        };
+        if let Some(at) = retry_at
+            && let Err(e) = routing_pool::wake(&env, &site, at).await
+        {
+            worker::console_error!("could not schedule the calendar retry: {e}");
+        }
+    });
 }
 
 /// The answer for a time that notice or horizon no longer allow (bookings and reschedules).

@@ -14,13 +14,14 @@ use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
 use crate::marketo::{self, MeetingEvent};
-use crate::routing_pool::{self, MoveCommand, PoolAgent};
+use crate::routing_pool::{self, MoveCommand, PoolAgent, Release};
 use crate::store;
 use chrono::{DateTime, Utc};
 use confab_domain::auth::{sign, verify_signature};
 use confab_domain::availability::{Interval, SlotRules};
 use confab_domain::ids::is_valid_slug;
 use confab_domain::meeting::{Change, MeetingStatus, apply};
+use confab_domain::routing::period_key;
 use serde::Deserialize;
 use worker::{Context, D1Database, Env, Request, Response};
 
@@ -137,7 +138,9 @@ async fn change_meeting(
         .map_err(|e| ApiError::Conflict { code: "invalid_change", message: e.to_string() })?;
     match (change, new_start) {
         (Change::Reschedule, Some(start)) => {
-            let rules = SlotRules::default();
+            // The meeting keeps its length.
+            let minutes = u32::try_from((old.end - old.start).num_minutes()).unwrap_or(30);
+            let rules = SlotRules { duration_minutes: minutes, ..SlotRules::default() };
             if !rules.allows(start, now) {
                 return Err(super::bookings::no_longer_bookable());
             }
@@ -150,15 +153,27 @@ async fn change_meeting(
                     message: "Your agent no longer takes meetings; please book a new one.".into(),
                 })?;
             let slot = Interval::starting_at(start, rules.duration_minutes);
+            let around = (slot.start - chrono::Duration::days(1), slot.end + chrono::Duration::days(1));
+            let (mut busy, unhealthy) =
+                super::slots::calendar_view(env, None, db, &state.site_id, around.0, around.1).await?;
             let command = MoveCommand {
                 site: state.site_id.clone(),
                 meeting_id: meeting.to_owned(),
                 agent: PoolAgent {
+                    busy: busy
+                        .remove(&agent.agent.id)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|b| (b.start.timestamp_millis(), b.end.timestamp_millis()))
+                        .collect(),
+                    healthy: !unhealthy.contains(&agent.agent.id),
+                    calendar: String::new(),
                     id: agent.agent.id,
                     name: agent.agent.name,
                     position: agent.position,
                     schedule: agent.schedule,
                     rules: agent.rules,
+                    weight_percent: agent.weight_percent,
                 },
                 start_ms: slot.start.timestamp_millis(),
                 end_ms: slot.end.timestamp_millis(),
@@ -179,11 +194,28 @@ async fn change_meeting(
                 return Err(e);
             }
         }
-        (Change::Cancel, _) => {
+        (Change::Cancel | Change::NoShow, _) => {
             store::change_meeting(db, meeting, next.as_str(), None, now, actor, "").await?;
-            routing_pool::release(env, &state.site_id, meeting).await?;
+            // A cancel frees the time; with credit back on, a cancel or a no-show also gives
+            // the meeting back to the agent's round-robin count.
+            let routing = store::routing::config(db, &state.site_id).await?;
+            let weights = if routing.credit_back {
+                store::agents(db, &state.site_id).await?.into_iter().map(|a| (a.agent.id, a.weight_percent)).collect()
+            } else {
+                Vec::new()
+            };
+            let release = Release {
+                meeting_id: meeting.to_owned(),
+                free_time: change == Change::Cancel,
+                credit_back_period: routing.credit_back.then(|| period_key(now, routing.reset)),
+                weights,
+            };
+            routing_pool::release(env, &state.site_id, &release).await?;
         }
         _ => store::change_meeting(db, meeting, next.as_str(), None, now, actor, "").await?,
+    }
+    if matches!(change, Change::Reschedule | Change::Cancel) {
+        super::bookings::kick_calendar(env, ctx, &state.site_id, meeting);
     }
     let event = match change {
         Change::Reschedule => MeetingEvent::Rescheduled,

@@ -1,5 +1,6 @@
 //! `/api/admin/v1/meetings`: every meeting booked through the chat, filtered
-//! (`?status=&agent=&from=&to=`), as JSON or as CSV (`meetings.csv`), and each meeting's history.
+//! (`?status=&agent=&from=&to=&dialogue=`), as JSON pages (`?limit=&offset=`, 100 by default)
+//! or as CSV (`meetings.csv`, every match), and each meeting's history.
 
 use super::slots::parse_time;
 use crate::error::{ApiError, ApiResult};
@@ -24,25 +25,48 @@ fn filter(req: &Request) -> ApiResult<MeetingFilter> {
     if status.as_deref().is_some_and(|s| MeetingStatus::parse(s).is_none()) {
         return Err(ApiError::bad_request(
             "invalid_filter",
-            "`status` must be one of scheduled, rescheduled, canceled, completed, no_show.",
+            "`status` must be one of pending_calendar, scheduled, rescheduled, canceled, completed, no_show.",
         ));
     }
     let agent = http::query(req, "agent")?;
     if agent.as_deref().is_some_and(|a| !is_valid_slug(a)) {
         return Err(ApiError::bad_request("invalid_filter", "`agent` must be an agent id."));
     }
-    Ok(MeetingFilter { status, agent, from: time("from")?, until: time("to")? })
+    let dialogue = http::query(req, "dialogue")?;
+    if dialogue.as_deref().is_some_and(|d| !is_valid_slug(d)) {
+        return Err(ApiError::bad_request("invalid_filter", "`dialogue` must be a dialogue id."));
+    }
+    Ok(MeetingFilter { status, agent, from: time("from")?, until: time("to")?, dialogue })
 }
 
-/// Lists meetings, soonest first.
+/// Most meetings on one page.
+const MAX_PAGE: u32 = 500;
+
+fn page_number(req: &Request, name: &'static str, default: u32, max: u32) -> ApiResult<u32> {
+    match http::query(req, name)? {
+        None => Ok(default),
+        Some(v) => v.parse::<u32>().ok().filter(|n| *n <= max).ok_or_else(|| {
+            ApiError::bad_request("invalid_page", format!("`{name}` must be a whole number from 0 to {max}."))
+        }),
+    }
+}
+
+/// Lists one page of meetings, soonest first.
 pub async fn list_meetings(req: &Request, db: &D1Database) -> ApiResult<Response> {
-    http::json(200, &Meetings { meetings: store::meetings(db, &filter(req)?).await? })
+    let filter = filter(req)?;
+    let limit = page_number(req, "limit", 100, MAX_PAGE)?.max(1);
+    let offset = page_number(req, "offset", 0, u32::MAX)?;
+    let meetings = store::meetings(db, &filter, limit, offset).await?;
+    let total = store::count_meetings(db, &filter).await?;
+    let shown = offset.saturating_add(meetings.len() as u32);
+    let next_offset = (shown < total && !meetings.is_empty()).then_some(shown);
+    http::json(200, &Meetings { meetings, total, next_offset })
 }
 
 /// The same list as CSV (RFC 4180), with cells that a spreadsheet would run as formulas
 /// defused by a leading apostrophe.
 pub async fn export_meetings(req: &Request, db: &D1Database) -> ApiResult<Response> {
-    let meetings = store::meetings(db, &filter(req)?).await?;
+    let meetings = store::meetings(db, &filter(req)?, u32::MAX, 0).await?;
     let mut csv = String::from("id,site,agent_id,agent,start,end,email,name,status,booked_at,why\r\n");
     for m in meetings {
         let row = [

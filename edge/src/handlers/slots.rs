@@ -1,22 +1,72 @@
-//! `GET /api/v1/sites/{site}/slots?from=&days=&tz=`: free slots of the site's routing pool in
-//! the visitor's time zone, from the agents' working hours and rules (buffers, daily cap, notice,
-//! horizon) minus meetings already booked.
+//! `GET /api/v1/sites/{site}/slots?from=&days=&tz=&duration=`: free slots of the site's
+//! routing pool in the visitor's time zone, from the agents' working hours and rules (buffers,
+//! daily cap, notice, horizon, meeting lengths) minus meetings already booked and minus the
+//! busy time of their connected calendars (cached, see `calendars::busy`). Agents whose
+//! calendar is unhealthy offer nothing until it is fixed.
 
+use crate::calendars::{self, busy};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
-use crate::store;
+use crate::store::{self, calendars as stored};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use confab_domain::api::{Slot, Slots};
 use confab_domain::availability::{AgentSchedule, Interval, SlotRules, pool_slots_with_rules};
-use worker::{D1Database, Request, Response};
+use confab_domain::ids::AgentId;
+use std::collections::HashMap;
+use worker::{Context, D1Database, Env, Request, Response};
 
 /// Longest window one request may ask for.
 const MAX_DAYS: u32 = 31;
 
+/// The meeting length asked for: `duration` (or `duration_minutes`) in minutes, 30 by default.
+pub fn duration(value: Option<u32>) -> ApiResult<u32> {
+    match value {
+        None => Ok(SlotRules::default().duration_minutes),
+        Some(m) if m % 5 == 0 && (5..=480).contains(&m) => Ok(m),
+        Some(_) => Err(ApiError::bad_request(
+            "invalid_duration",
+            "The meeting length must be a multiple of 5 minutes from 5 to 480.",
+        )),
+    }
+}
+
+/// What the site's connected calendars say: busy time per agent around `[from, until)` and
+/// the agents whose calendar is unhealthy. Stale caches are refreshed first (briefly).
+pub async fn calendar_view(
+    env: &Env,
+    ctx: Option<&Context>,
+    db: &D1Database,
+    site: &str,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> ApiResult<(HashMap<AgentId, Vec<Interval>>, Vec<AgentId>)> {
+    let connections = stored::connections(db, site).await?;
+    if connections.is_empty() {
+        return Ok((HashMap::new(), Vec::new()));
+    }
+    if let Some(ctx) = ctx {
+        let now = clock::now();
+        // Only the part of the window anyone can book matters for freshness.
+        let horizon = busy::window(now);
+        busy::refresh_stale(env, ctx, &connections, from.max(now), until.min(horizon.end)).await?;
+    }
+    let unhealthy = stored::connections(db, site)
+        .await?
+        .into_iter()
+        .filter(|c| !calendars::is_healthy(c))
+        .map(|c| AgentId(c.agent_id))
+        .collect();
+    let mut by_agent: HashMap<AgentId, Vec<Interval>> = HashMap::new();
+    for (agent, interval) in stored::cached_busy(db, site, from, until).await? {
+        by_agent.entry(agent).or_default().push(interval);
+    }
+    Ok((by_agent, unhealthy))
+}
+
 /// Answers the slot list.
-pub async fn get_slots(req: &Request, db: &D1Database, site: &str) -> ApiResult<Response> {
+pub async fn get_slots(req: &Request, env: &Env, ctx: &Context, db: &D1Database, site: &str) -> ApiResult<Response> {
     let now = clock::now();
     let from = match http::query(req, "from")? {
         Some(s) => parse_time(&s).ok_or_else(|| {
@@ -36,18 +86,26 @@ pub async fn get_slots(req: &Request, db: &D1Database, site: &str) -> ApiResult<
         })?,
         None => Tz::UTC,
     };
+    let minutes = duration(http::query(req, "duration")?.map(|d| d.parse::<u32>().unwrap_or(1)))?;
     let until = from + Duration::days(i64::from(days));
-    let rules = SlotRules::default();
+    let rules = SlotRules { duration_minutes: minutes, ..SlotRules::default() };
     let agents = store::agents(db, site).await?;
     // Whole local days around the window in any zone, plus buffers: two days each side.
-    let busy = store::busy(db, site, from - Duration::days(2), until + Duration::days(2)).await?;
-    // Meetings booked here; calendar busy times join once calendars are connected.
+    let (wide_from, wide_until) = (from - Duration::days(2), until + Duration::days(2));
+    let booked = store::busy(db, site, wide_from, wide_until).await?;
+    let (calendar_busy, unhealthy) = calendar_view(env, Some(ctx), db, site, wide_from, wide_until).await?;
+    let agents: Vec<_> = agents.into_iter().filter(|a| !unhealthy.contains(&a.agent.id)).collect();
     let meetings_of: Vec<Vec<Interval>> =
-        agents.iter().map(|a| busy.iter().filter(|(id, _)| *id == a.agent.id).map(|(_, i)| *i).collect()).collect();
+        agents.iter().map(|a| booked.iter().filter(|(id, _)| *id == a.agent.id).map(|(_, i)| *i).collect()).collect();
     let schedules: Vec<AgentSchedule<'_>> = agents
         .iter()
         .zip(&meetings_of)
-        .map(|(a, m)| AgentSchedule { hours: &a.hours, rules: a.rules, meetings: m, busy: &[] })
+        .map(|(a, m)| AgentSchedule {
+            hours: &a.hours,
+            rules: a.rules,
+            meetings: m,
+            busy: calendar_busy.get(&a.agent.id).map(Vec::as_slice).unwrap_or_default(),
+        })
         .collect();
     let slots = pool_slots_with_rules(&schedules, from, until, now, &rules)
         .into_iter()

@@ -10,14 +10,12 @@
 use super::kv;
 use crate::clock;
 use crate::marketo::Config;
+use crate::outbound::{self, Body, Unanswered};
 use confab_domain::marketo::{
     Action, Budget, Envelope, Failure, Token, backoff_ms, parse_envelope, parse_token, quota_resets_at_ms,
 };
-use futures_util::future::{Either, select};
 use std::cell::RefCell;
-use std::time::Duration;
-use wasm_bindgen::JsValue;
-use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, Response, SqlStorage};
+use worker::{Method, Response, SqlStorage};
 
 /// How long a visitor may wait, or whether the work can wait for the budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,10 +78,7 @@ pub fn now_ms() -> i64 {
     clock::now().timestamp_millis()
 }
 
-/// Sleeps `ms` (at least 1).
-pub async fn sleep(ms: i64) {
-    Delay::from(Duration::from_millis(u64::try_from(ms.max(1)).unwrap_or(1))).await;
-}
+pub use crate::outbound::sleep;
 
 fn jitter() -> f64 {
     clock::random_bytes(2).map(|b| f64::from(u16::from_le_bytes([b[0], b[1]])) / 65_536.0).unwrap_or(0.5)
@@ -403,15 +398,7 @@ pub enum Download<'a> {
     Ended,
 }
 
-/// A request body and its type.
-#[derive(Clone, Copy)]
-struct Body<'a> {
-    content_type: &'static str,
-    text: &'a str,
-}
-
-/// Sends one request, giving up after `timeout_ms` (the request is aborted). Errors never
-/// quote the runtime's message, which may contain the URL.
+/// Sends one request, giving up after `timeout_ms`; errors never quote the runtime's message.
 async fn send(
     method: Method,
     url: &str,
@@ -420,34 +407,17 @@ async fn send(
     range: Option<&str>,
     timeout_ms: i64,
 ) -> Result<Response, Failure> {
-    let headers = Headers::new();
-    let unavailable = |_: worker::Error| Failure::Unavailable("the request to Marketo could not be built".into());
-    if let Some(token) = bearer {
-        headers.set("Authorization", &format!("Bearer {token}")).map_err(unavailable)?;
-    }
-    if let Some(body) = body {
-        headers.set("Content-Type", body.content_type).map_err(unavailable)?;
+    let authorization = bearer.map(|token| format!("Bearer {token}"));
+    let mut headers: Vec<(&str, &str)> = Vec::new();
+    if let Some(value) = authorization.as_deref() {
+        headers.push(("Authorization", value));
     }
     if let Some(range) = range {
-        headers.set("Range", range).map_err(unavailable)?;
+        headers.push(("Range", range));
     }
-    let mut init = RequestInit::new();
-    init.with_method(method).with_headers(headers);
-    if let Some(body) = body {
-        init.with_body(Some(JsValue::from_str(body.text)));
-    }
-    let request = Request::new_with_init(url, &init).map_err(unavailable)?;
-    let controller = AbortController::default();
-    let signal = controller.signal();
-    let fetch = Fetch::Request(request);
-    let sending = Box::pin(fetch.send_with_signal(&signal));
-    let timer = Box::pin(sleep(timeout_ms));
-    match select(sending, timer).await {
-        Either::Left((Ok(resp), _)) => Ok(resp),
-        Either::Left((Err(_), _)) => Err(Failure::Unavailable("Marketo could not be reached".into())),
-        Either::Right(((), _)) => {
-            controller.abort();
-            Err(Failure::Unavailable(format!("Marketo did not answer within {timeout_ms} ms")))
-        }
-    }
+    outbound::send(method, url, &headers, body, timeout_ms).await.map_err(|e| match e {
+        Unanswered::Unbuildable => Failure::Unavailable("the request to Marketo could not be built".into()),
+        Unanswered::Unreachable => Failure::Unavailable("Marketo could not be reached".into()),
+        Unanswered::TimedOut(ms) => Failure::Unavailable(format!("Marketo did not answer within {ms} ms")),
+    })
 }

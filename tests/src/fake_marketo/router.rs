@@ -7,7 +7,7 @@ use super::call_log::CallRecord;
 use super::config::{ExportProgress, Fault};
 use super::control;
 use super::envelope::{Handled, Reply, documented, error};
-use super::http::Call;
+use super::http::{Call, JsonBody};
 use super::ids;
 use super::state::{Shared, World};
 

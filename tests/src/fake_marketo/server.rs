@@ -1,52 +1,46 @@
-//! [`FakeMarketo`]: the running server (a listener on a free loopback port and a thread per
-//! connection, so concurrent calls are served concurrently and the concurrency limit is real;
-//! stopped on drop) and the hooks tests use to seed, steer and inspect it.
+//! [`FakeMarketo`]: the running server (the shared [`crate::fake_http::Server`]: a listener on a
+//! free loopback port and a thread per connection, so concurrent calls are served concurrently
+//! and the concurrency limit is real; stopped on drop) and the hooks tests use to seed, steer and
+//! inspect it.
 
 use super::activities::RecordedActivity;
 use super::call_log::{CallRecord, max_in_window};
 use super::config::{FakeMarketoConfig, Fault};
 use super::export_file::ExportExpectation;
-use super::http::{Incoming, read_request, write_reply};
+use super::http::{LIMITS, refusal_reply};
 use super::router::serve;
 use super::state::Shared;
-use anyhow::{Context, Result, anyhow};
+use crate::fake_http::{Incoming, Lifecycle, Server};
+use anyhow::{Result, anyhow};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use std::io::BufReader;
-use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::Duration;
-
-/// How long a kept-alive connection may stay idle.
-const IDLE: Duration = Duration::from_secs(30);
 
 /// A fake Marketo REST API on `127.0.0.1`, stopped when dropped.
 #[derive(Debug)]
 pub struct FakeMarketo {
     shared: Arc<Shared>,
-    port: u16,
-    acceptor: Option<JoinHandle<()>>,
+    server: Server,
 }
 
 impl FakeMarketo {
     /// Starts a fake set up by `config` on a loopback port (a free one unless
     /// [`FakeMarketoConfig::port`] names one).
     pub fn start(config: FakeMarketoConfig) -> Result<Self> {
-        let listener = TcpListener::bind(("127.0.0.1", config.port)).context("binding the fake Marketo")?;
-        let port = listener.local_addr()?.port();
-        let shared = Arc::new(Shared::new(config));
+        let life = Arc::new(Lifecycle::default());
+        let port = config.port;
+        let shared = Arc::new(Shared::new(config, life.clone()));
         let inner = shared.clone();
-        let acceptor = std::thread::Builder::new()
-            .name("fake-marketo".to_owned())
-            .spawn(move || accept(&listener, &inner))
-            .context("starting the fake Marketo")?;
-        Ok(FakeMarketo { shared, port, acceptor: Some(acceptor) })
+        let server = Server::start("fake-marketo", port, LIMITS, life, move |incoming: Incoming, _: &Lifecycle| {
+            Some(serve(&incoming.request, incoming.refused.map(refusal_reply), &inner))
+        })?;
+        Ok(FakeMarketo { shared, server })
     }
 
     /// The REST base URL, `http://127.0.0.1:<port>` (Marketo's `https://<munchkin>.mktorest.com`).
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        self.server.url()
     }
 
     /// The identity URL (`<url>/identity`); tokens come from `<identity url>/oauth/token`.
@@ -56,7 +50,7 @@ impl FakeMarketo {
 
     /// The port it listens on.
     pub fn port(&self) -> u16 {
-        self.port
+        self.server.port()
     }
 
     /// The client id the identity endpoint accepts.
@@ -178,56 +172,5 @@ impl FakeMarketo {
     /// `Cancelled`), if it exists.
     pub fn export_status(&self, id: &str) -> Option<&'static str> {
         self.shared.world().exports.status_of(id)
-    }
-}
-
-/// Hands each connection to a thread of its own until the fake stops.
-fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
-    for stream in listener.incoming() {
-        if shared.stopped() {
-            break;
-        }
-        match stream {
-            Ok(stream) => {
-                let shared = shared.clone();
-                // If no thread can be had, the connection is dropped and the client sees it close.
-                let _ = std::thread::Builder::new()
-                    .name("fake-marketo-connection".to_owned())
-                    .spawn(move || connection(stream, &shared));
-            }
-            // Out of file descriptors, for instance: give the other threads a moment.
-            Err(_) => std::thread::sleep(Duration::from_millis(10)),
-        }
-    }
-}
-
-/// Serves the requests of one connection, one after the other, while the client keeps it open.
-fn connection(stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_read_timeout(Some(IDLE));
-    let _ = stream.set_nodelay(true);
-    let Some(key) = shared.track(&stream) else { return };
-    if let Ok(mut writer) = stream.try_clone() {
-        let mut reader = BufReader::new(stream);
-        while let Ok(Some(Incoming { call, refused, keep_alive })) = read_request(&mut reader) {
-            let keep_alive = keep_alive && refused.is_none();
-            let reply = serve(&call, refused, shared);
-            let keep_alive = keep_alive && !shared.stopped();
-            if write_reply(&mut writer, &reply, keep_alive).is_err() || !keep_alive {
-                break;
-            }
-        }
-    }
-    shared.untrack(key);
-}
-
-impl Drop for FakeMarketo {
-    fn drop(&mut self) {
-        self.shared.stop();
-        self.shared.close_connections();
-        // The acceptor blocks in accept(): a connection of our own wakes it to see the stop.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
-        if let Some(acceptor) = self.acceptor.take() {
-            let _ = acceptor.join();
-        }
     }
 }

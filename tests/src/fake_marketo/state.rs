@@ -12,11 +12,9 @@ use super::ids;
 use super::leads::LeadStore;
 use super::limits::{Faults, Limits};
 use super::synthetic::SyntheticLeads;
-use std::collections::HashMap;
-use std::net::{Shutdown, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use crate::fake_http::Lifecycle;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 /// The fake's whole state.
 #[derive(Debug)]
@@ -94,48 +92,17 @@ impl World {
     }
 }
 
-/// The state, the stop flag and the open connections, shared between the test's handle and
+/// The state and the server's lifecycle (its stop flag), shared between the test's handle and
 /// the server threads.
 #[derive(Debug)]
 pub(crate) struct Shared {
     world: Mutex<World>,
-    stop: AtomicBool,
-    connections: Mutex<HashMap<u64, TcpStream>>,
-    next_connection: AtomicU64,
+    life: Arc<Lifecycle>,
 }
 
 impl Shared {
-    pub fn new(config: FakeMarketoConfig) -> Self {
-        Shared {
-            world: Mutex::new(World::new(config)),
-            stop: AtomicBool::new(false),
-            connections: Mutex::new(HashMap::new()),
-            next_connection: AtomicU64::new(0),
-        }
-    }
-
-    /// Remembers an open connection, so stopping can close it; `None` once stopped.
-    pub fn track(&self, stream: &TcpStream) -> Option<u64> {
-        let key = self.next_connection.fetch_add(1, Ordering::Relaxed);
-        let clone = stream.try_clone().ok()?;
-        self.connections.lock().unwrap_or_else(PoisonError::into_inner).insert(key, clone);
-        if self.stopped() {
-            self.untrack(key);
-            return None;
-        }
-        Some(key)
-    }
-
-    /// Forgets a closed connection.
-    pub fn untrack(&self, key: u64) {
-        self.connections.lock().unwrap_or_else(PoisonError::into_inner).remove(&key);
-    }
-
-    /// Shuts every open connection down, waking the threads that wait on them.
-    pub fn close_connections(&self) {
-        for stream in self.connections.lock().unwrap_or_else(PoisonError::into_inner).values() {
-            let _ = stream.shutdown(Shutdown::Both);
-        }
+    pub fn new(config: FakeMarketoConfig, life: Arc<Lifecycle>) -> Self {
+        Shared { world: Mutex::new(World::new(config)), life }
     }
 
     /// The state, locked. A thread that panicked while holding the lock leaves it usable:
@@ -144,23 +111,8 @@ impl Shared {
         self.world.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub fn stop(&self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
-
-    pub fn stopped(&self) -> bool {
-        self.stop.load(Ordering::SeqCst)
-    }
-
     /// Waits `duration` of real time, cut short when the fake stops.
     pub fn pause(&self, duration: Duration) {
-        let until = Instant::now() + duration;
-        while !self.stopped() {
-            let left = until.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            std::thread::sleep(left.min(Duration::from_millis(20)));
-        }
+        self.life.pause(duration);
     }
 }
