@@ -265,4 +265,14 @@ pub struct Routing {
     pub totals: BTreeMap<AgentId, u32>,
     /// Names and configured positions of the pool's agents.
     pub agents: Vec<AgentRef>,
+    /// Meetings per agent and status (`scheduled`, `canceled`, `no_show`, …) in the period
+    /// asked for (`?from=&to=`, by start time; every meeting when absent).
+    #[serde(default)]
+    pub by_status: BTreeMap<AgentId, BTreeMap<String, u32>>,
+    /// Each agent's round-robin weight in percent.
+    #[serde(default)]
+    pub weights: BTreeMap<AgentId, u32>,
+    /// Meetings credited per agent in the current round-robin period (after credit backs).
+    #[serde(default)]
+    pub credited: BTreeMap<AgentId, u32>,
 }

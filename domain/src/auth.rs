@@ -13,7 +13,61 @@ pub const ITERATIONS: u32 = 100_000;
 pub fn hash_password(password: &str, salt: &[u8], iterations: u32) -> String {
     let mut out = [0u8; 32];
     pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), salt, iterations, &mut out);
-    format!("pbkdf2-sha256${iterations}${}${}", hex(salt), hex(&out))
+    format_hash(iterations, salt, &out)
+}
+
+/// The stored form of a derived key (computed here or by WebCrypto).
+pub fn format_hash(iterations: u32, salt: &[u8], derived: &[u8]) -> String {
+    format!("pbkdf2-sha256${iterations}${}${}", hex(salt), hex(derived))
+}
+
+/// Shortest password accepted for a new or changed password.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// Longest password accepted (PBKDF2 cost does not depend on it, but bodies stay small).
+pub const MAX_PASSWORD_CHARS: usize = 200;
+
+/// Why a new password is refused, as a sentence, or `None` when it is acceptable: at least
+/// [`MIN_PASSWORD_CHARS`] characters, at most [`MAX_PASSWORD_CHARS`], not only spaces, and not
+/// the account's email.
+pub fn password_problem(password: &str, email: &str) -> Option<String> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        return Some(format!("Use at least {MIN_PASSWORD_CHARS} characters."));
+    }
+    if n > MAX_PASSWORD_CHARS {
+        return Some(format!("Use at most {MAX_PASSWORD_CHARS} characters."));
+    }
+    if password.trim().is_empty() {
+        return Some("A password cannot be only spaces.".to_owned());
+    }
+    if password.trim().eq_ignore_ascii_case(email.trim()) {
+        return Some("Your password cannot be your email address.".to_owned());
+    }
+    None
+}
+
+/// Sign-in throttling: at most `max_failures` failed attempts per key in a window of
+/// `window_ms`; further attempts are refused until the window ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttle {
+    /// Failures allowed in one window.
+    pub max_failures: u32,
+    /// Window length, milliseconds.
+    pub window_ms: i64,
+}
+
+impl Throttle {
+    /// Per account: 5 failures per 15 minutes.
+    pub const ACCOUNT: Throttle = Throttle { max_failures: 5, window_ms: 15 * 60_000 };
+    /// Per client address: 20 failures per 15 minutes.
+    pub const ADDRESS: Throttle = Throttle { max_failures: 20, window_ms: 15 * 60_000 };
+
+    /// Milliseconds to wait before trying again, given `failures` recorded since
+    /// `window_start_ms`; `None` when an attempt may be made now.
+    pub fn wait_ms(&self, failures: u32, window_start_ms: i64, now_ms: i64) -> Option<i64> {
+        let ends = window_start_ms.saturating_add(self.window_ms);
+        (failures >= self.max_failures && now_ms < ends).then_some(ends - now_ms)
+    }
 }
 
 /// A stored password hash, taken apart.
@@ -103,6 +157,36 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_passwords_are_checked() {
+        assert_eq!(password_problem("short", "a@b.co"), Some("Use at least 12 characters.".to_owned()));
+        assert_eq!(password_problem("            ", "a@b.co"), Some("A password cannot be only spaces.".to_owned()));
+        assert_eq!(
+            password_problem("Ada@Example.com", "ada@example.com"),
+            Some("Your password cannot be your email address.".to_owned())
+        );
+        assert_eq!(password_problem(&"x".repeat(201), "a@b.co"), Some("Use at most 200 characters.".to_owned()));
+        assert_eq!(password_problem("correct horse battery", "a@b.co"), None);
+    }
+
+    #[test]
+    fn throttling_counts_failures_in_a_window() {
+        let t = Throttle { max_failures: 3, window_ms: 1_000 };
+        assert_eq!(t.wait_ms(2, 0, 10), None, "under the limit");
+        assert_eq!(t.wait_ms(3, 0, 10), Some(990), "at the limit, wait for the window's end");
+        assert_eq!(t.wait_ms(9, 0, 1_000), None, "a new window");
+        assert_eq!(Throttle::ACCOUNT.wait_ms(5, 0, 60_000), Some(14 * 60_000));
+    }
+
+    #[test]
+    fn formatted_hashes_verify() {
+        let salt = b"0123456789abcdef";
+        let mut derived = [0u8; 32];
+        pbkdf2::pbkdf2_hmac::<Sha256>(b"pass phrase here", salt, 10, &mut derived);
+        assert!(verify_password(&format_hash(10, salt, &derived), "pass phrase here"));
+        assert!(!verify_password(&format_hash(10, salt, &derived), "another phrase"));
+    }
 
     #[test]
     fn round_trip() {

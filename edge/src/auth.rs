@@ -15,10 +15,51 @@ pub const COOKIE: &str = "confab_session";
 /// How long a session lasts.
 pub const SESSION_HOURS: i64 = 12;
 
-/// The signed-in admin's email, or `Unauthorized`.
-pub async fn require_admin(req: &Request, db: &D1Database) -> ApiResult<String> {
+/// Who is signed in.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Principal {
+    /// Their email.
+    pub email: String,
+    /// `admin` (everything) or `agent` (their own calendar, availability and meetings).
+    pub role: String,
+    /// For an agent, their agent record.
+    pub agent_id: Option<String>,
+}
+
+impl Principal {
+    /// Whether this account is an admin.
+    pub fn is_admin(&self) -> bool {
+        self.role == "admin"
+    }
+
+    /// The agent whose data this account is limited to: `None` for admins (no limit).
+    /// An agent account without an agent record is limited to nothing.
+    pub fn only_agent(&self) -> Option<&str> {
+        if self.is_admin() { None } else { Some(self.agent_id.as_deref().unwrap_or("")) }
+    }
+
+    /// `Ok` when this account may act for `agent` (admins for anyone, agents for themselves).
+    pub fn may_act_for(&self, agent: &str) -> ApiResult<()> {
+        match self.only_agent() {
+            Some(own) if own != agent => Err(ApiError::Forbidden),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Whoever holds a valid session, or `Unauthorized`.
+pub async fn require_session(req: &Request, db: &D1Database) -> ApiResult<Principal> {
     let token = http::cookie(req, COOKIE)?.ok_or(ApiError::Unauthorized)?;
-    store::session_admin(db, &sha256_hex(token.as_bytes()), clock::now()).await?.ok_or(ApiError::Unauthorized)
+    store::session_principal(db, &sha256_hex(token.as_bytes()), clock::now()).await?.ok_or(ApiError::Unauthorized)
+}
+
+/// The signed-in admin's email: `Unauthorized` without a session, `Forbidden` for an agent.
+pub async fn require_admin(req: &Request, db: &D1Database) -> ApiResult<String> {
+    let principal = require_session(req, db).await?;
+    if !principal.is_admin() {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(principal.email)
 }
 
 /// Refuses state-changing requests whose `Origin` is not the admin's own.

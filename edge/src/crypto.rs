@@ -48,3 +48,12 @@ pub async fn verify_password(stored: &str, password: &str) -> ApiResult<bool> {
     let derived = pbkdf2_sha256(password, &hash.salt, hash.iterations).await?;
     Ok(hash.matches(&derived))
 }
+
+/// A stored hash of a new `password`: PBKDF2 through WebCrypto with a fresh 16-byte salt and
+/// [`confab_domain::auth::ITERATIONS`].
+pub async fn hash_password(password: &str) -> ApiResult<String> {
+    let salt = crate::clock::random_bytes(16)?;
+    let iterations = confab_domain::auth::ITERATIONS;
+    let derived = pbkdf2_sha256(password, &salt, iterations).await?;
+    Ok(confab_domain::auth::format_hash(iterations, &salt, &derived))
+}

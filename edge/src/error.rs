@@ -26,6 +26,12 @@ pub enum ApiError {
     /// A cross-site request to the admin API (403).
     #[error("Cross-site request refused.")]
     CrossSite,
+    /// Signed in, but this account's role may not do this (403).
+    #[error("Your account cannot do this. Ask an admin.")]
+    Forbidden,
+    /// Too many failed sign-ins; try again after this many minutes (429).
+    #[error("Too many failed sign-ins. Try again in {0} minutes, or ask an admin to reset your password.")]
+    TooManyAttempts(i64),
     /// No such resource (404).
     #[error("{0}")]
     NotFound(&'static str),
@@ -65,7 +71,8 @@ impl ApiError {
         match self {
             ApiError::BadRequest { .. } => 400,
             ApiError::Unauthorized | ApiError::BadCredentials => 401,
-            ApiError::OriginNotAllowed | ApiError::CrossSite => 403,
+            ApiError::OriginNotAllowed | ApiError::CrossSite | ApiError::Forbidden => 403,
+            ApiError::TooManyAttempts(_) => 429,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::SlotTaken | ApiError::Conflict { .. } => 409,
@@ -83,6 +90,8 @@ impl ApiError {
             ApiError::BadCredentials => "bad_credentials",
             ApiError::OriginNotAllowed => "origin_not_allowed",
             ApiError::CrossSite => "cross_site",
+            ApiError::Forbidden => "forbidden",
+            ApiError::TooManyAttempts(_) => "too_many_attempts",
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::SlotTaken => "slot_taken",

@@ -1,6 +1,7 @@
 //! One handler file per resource; each handler parses its input, calls the domain and the
 //! store, and returns a response or an [`crate::error::ApiError`].
 
+pub mod accounts;
 pub mod bookings;
 pub mod calendars;
 pub mod events;

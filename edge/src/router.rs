@@ -3,8 +3,8 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::handlers::{
-    bookings, calendars, events, identity, integrations, invites, meeting_changes, meetings, routing, session, site,
-    slots,
+    accounts, bookings, calendars, events, identity, integrations, invites, meeting_changes, meetings, routing,
+    session, site, slots,
 };
 use crate::{auth, http, store};
 use worker::{Context, Env, Headers, Method, Request, Response};
@@ -100,100 +100,114 @@ fn with_cors(resp: Response, origin: &str) -> Response {
     resp
 }
 
-/// `/api/admin/v1/…`: every route but sign-in needs a session; writes must be same-origin.
+/// `/api/admin/v1/…`: writes must be same-origin; every route but signing in, first-run
+/// setup, accepting an invitation and the OAuth callback needs a session. Roles: an admin may
+/// do everything; an agent only what concerns themselves (their meetings, calendar and
+/// availability, their password), and gets 403 elsewhere.
 async fn admin_api(req: &mut Request, env: &Env, ctx: &Context, rest: &[&str]) -> ApiResult<Response> {
     auth::check_same_origin(req)?;
     let db = store::db(env)?;
     match (req.method(), rest) {
+        // Open: signing in and out, first-run setup, accepting an invitation, OAuth callback.
         (Method::Post, ["session"]) => session::create_session(req, &db).await,
         (Method::Delete, ["session"]) => session::delete_session(req, &db).await,
-        (Method::Get, ["session"]) => session::get_session(req, &db).await,
-        (Method::Get, ["meetings"]) => {
-            auth::require_admin(req, &db).await?;
-            meetings::list_meetings(req, &db).await
-        }
-        (Method::Get, ["meetings.csv"]) => {
-            auth::require_admin(req, &db).await?;
-            meetings::export_meetings(req, &db).await
-        }
-        (Method::Patch, ["meetings", id]) => {
-            let admin = auth::require_admin(req, &db).await?;
-            meeting_changes::admin_change(req, env, ctx, &db, &admin, id).await
-        }
-        (Method::Get, ["meetings", id, "history"]) => {
-            auth::require_admin(req, &db).await?;
-            meetings::meeting_history(&db, id).await
-        }
-        (Method::Get, ["routing"]) => {
-            auth::require_admin(req, &db).await?;
-            routing::get_routing(req, env, &db).await
-        }
-        (Method::Get, ["routing", "config"]) => {
-            auth::require_admin(req, &db).await?;
-            routing::get_config(req, &db).await
-        }
-        (Method::Put, ["routing", "config"]) => {
-            auth::require_admin(req, &db).await?;
-            routing::put_config(req, &db).await
-        }
-        (Method::Get, ["routing", "accounts"]) => {
-            auth::require_admin(req, &db).await?;
-            routing::get_accounts(req, &db).await
-        }
-        (Method::Put, ["routing", "accounts"]) => {
-            auth::require_admin(req, &db).await?;
-            routing::put_accounts(req, &db).await
-        }
-        (Method::Post, ["routing", "simulate"]) => {
-            auth::require_admin(req, &db).await?;
-            routing::simulate(req, env, &db).await
-        }
-        (Method::Get, ["calendars"]) => {
-            auth::require_admin(req, &db).await?;
-            calendars::list(req, env, &db).await
-        }
+        (Method::Get, ["setup"]) => accounts::setup_status(&db).await,
+        (Method::Post, ["setup"]) => accounts::setup(req, env, &db).await,
+        (Method::Post, ["invites", "accept"]) => accounts::accept(req, &db).await,
         // Reached by the browser coming back from the provider's consent: authenticated by
         // its signed `state`, since a SameSite=Strict session cookie is not sent there.
         (Method::Get, ["calendar", "callback"]) => calendars::callback(req, env, &db).await,
+        // Any signed-in account, limited to itself.
+        (Method::Get, ["session"]) => session::get_session(req, &db).await,
+        (Method::Put, ["session", "password"]) => {
+            let who = auth::require_session(req, &db).await?;
+            accounts::change_password(req, &db, &who).await
+        }
+        (Method::Get, ["meetings"]) => {
+            let who = auth::require_session(req, &db).await?;
+            meetings::list_meetings(req, &db, who.only_agent()).await
+        }
+        (Method::Get, ["meetings.csv"]) => {
+            let who = auth::require_session(req, &db).await?;
+            meetings::export_meetings(req, &db, who.only_agent()).await
+        }
+        (Method::Patch, ["meetings", id]) => {
+            let who = auth::require_session(req, &db).await?;
+            meeting_changes::admin_change(req, env, ctx, &db, &who, id).await
+        }
+        (Method::Get, ["meetings", id, "history"]) => {
+            let who = auth::require_session(req, &db).await?;
+            let owner = store::meeting_state(&db, id).await?.ok_or(ApiError::NotFound("No such meeting."))?;
+            who.may_act_for(&owner.agent_id)?;
+            meetings::meeting_history(&db, id).await
+        }
+        (Method::Get, ["calendars"]) => {
+            let who = auth::require_session(req, &db).await?;
+            calendars::list(req, env, &db, who.only_agent()).await
+        }
         (Method::Post, ["agents", id, "calendar"]) => {
-            auth::require_admin(req, &db).await?;
+            auth::require_session(req, &db).await?.may_act_for(id)?;
             calendars::connect(req, env, &db, id).await
         }
         (Method::Delete, ["agents", id, "calendar"]) => {
-            auth::require_admin(req, &db).await?;
+            auth::require_session(req, &db).await?.may_act_for(id)?;
             calendars::disconnect(&db, id).await
         }
         (Method::Post, ["agents", id, "calendar", "check"]) => {
-            auth::require_admin(req, &db).await?;
+            auth::require_session(req, &db).await?.may_act_for(id)?;
             calendars::check(env, &db, id).await
         }
         (Method::Patch, ["agents", id]) => {
-            auth::require_admin(req, &db).await?;
-            calendars::patch_agent(req, &db, id).await
+            let who = auth::require_session(req, &db).await?;
+            who.may_act_for(id)?;
+            calendars::patch_agent(req, &db, id, who.is_admin()).await
         }
-        (Method::Get, ["marketo"]) => {
-            auth::require_admin(req, &db).await?;
-            integrations::marketo_status(env).await
+        // Admins only.
+        (method, path) => {
+            let admin = auth::require_admin(req, &db).await?;
+            admin_only(req, env, &db, &admin, method, path).await
         }
-        (Method::Get, ["marketo", "fields"]) => {
-            auth::require_admin(req, &db).await?;
-            integrations::marketo_fields(env).await
-        }
-        (Method::Post, ["marketo", "sync"]) => {
-            auth::require_admin(req, &db).await?;
-            integrations::start_sync(req, env, &db).await
-        }
-        (Method::Get, ["settings", "blocked-domains"]) => {
-            auth::require_admin(req, &db).await?;
-            integrations::get_blocked_domains(&db).await
-        }
-        (Method::Put, ["settings", "blocked-domains"]) => {
-            auth::require_admin(req, &db).await?;
-            integrations::put_blocked_domains(req, &db).await
-        }
-        (
-            _,
-            ["session" | "meetings" | "meetings.csv" | "routing" | "marketo" | "calendars"]
+    }
+}
+
+/// The routes only admins may use (the caller checked the role).
+async fn admin_only(
+    req: &mut Request,
+    env: &Env,
+    db: &worker::D1Database,
+    admin: &str,
+    method: Method,
+    path: &[&str],
+) -> ApiResult<Response> {
+    match (method, path) {
+        (Method::Get, ["routing"]) => routing::get_routing(req, env, db).await,
+        (Method::Get, ["routing", "config"]) => routing::get_config(req, db).await,
+        (Method::Put, ["routing", "config"]) => routing::put_config(req, db).await,
+        (Method::Get, ["routing", "accounts"]) => routing::get_accounts(req, db).await,
+        (Method::Put, ["routing", "accounts"]) => routing::put_accounts(req, db).await,
+        (Method::Post, ["routing", "simulate"]) => routing::simulate(req, env, db).await,
+        (Method::Get, ["accounts"]) => accounts::list(db).await,
+        (Method::Post, ["invites"]) => accounts::invite(req, db, admin).await,
+        (Method::Delete, ["invites", id]) => accounts::revoke(db, id).await,
+        (Method::Delete, ["agents", id]) => accounts::remove_agent(db, id).await,
+        (Method::Get, ["marketo"]) => integrations::marketo_status(env).await,
+        (Method::Get, ["marketo", "fields"]) => integrations::marketo_fields(env).await,
+        (Method::Post, ["marketo", "sync"]) => integrations::start_sync(req, env, db).await,
+        (Method::Get, ["settings", "blocked-domains"]) => integrations::get_blocked_domains(db).await,
+        (Method::Put, ["settings", "blocked-domains"]) => integrations::put_blocked_domains(req, db).await,
+        (_, path) if is_admin_path(path) => Err(ApiError::MethodNotAllowed),
+        _ => Err(ApiError::NotFound("No such endpoint.")),
+    }
+}
+
+/// Every admin API path, whatever the method (for 405 rather than 404).
+fn is_admin_path(path: &[&str]) -> bool {
+    matches!(
+        path,
+        ["session" | "setup" | "meetings" | "meetings.csv" | "routing" | "marketo" | "calendars" | "accounts"]
+            | ["session", "password"]
+            | ["invites"]
+            | ["invites", _]
             | ["calendar", "callback"]
             | ["routing", "config" | "accounts" | "simulate"]
             | ["agents", _]
@@ -202,8 +216,6 @@ async fn admin_api(req: &mut Request, env: &Env, ctx: &Context, rest: &[&str]) -
             | ["meetings", _]
             | ["meetings", _, "history"]
             | ["marketo", "fields" | "sync"]
-            | ["settings", "blocked-domains"],
-        ) => Err(ApiError::MethodNotAllowed),
-        _ => Err(ApiError::NotFound("No such endpoint.")),
-    }
+            | ["settings", "blocked-domains"]
+    )
 }

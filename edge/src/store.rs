@@ -12,6 +12,7 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, Env};
 
+pub mod accounts;
 pub mod calendars;
 pub mod events;
 pub mod leads;
@@ -179,6 +180,17 @@ pub async fn agents(db: &D1Database, site: &str) -> ApiResult<Vec<Agent>> {
             }
         })
         .collect())
+}
+
+/// Ids of every agent of a site, active or not.
+pub async fn agents_all(db: &D1Database, site: &str) -> ApiResult<Vec<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+    }
+    let rows: Vec<Row> =
+        db.prepare("SELECT id FROM agents WHERE site_id = ?1").bind(&[site.into()])?.all().await?.results()?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
 #[derive(Deserialize)]
@@ -517,18 +529,29 @@ pub async fn invite(db: &D1Database, site: &str, id: &str) -> ApiResult<Option<I
 #[derive(Deserialize)]
 struct TotalRow {
     agent_id: String,
+    status: String,
     total: u32,
 }
 
-/// Meetings per agent of a site (any status).
-pub async fn totals(db: &D1Database, site: &str) -> ApiResult<Vec<(AgentId, u32)>> {
+/// Meetings per agent and status of a site, starting in `[from, until)` when given.
+pub async fn totals(
+    db: &D1Database,
+    site: &str,
+    from: Option<DateTime<Utc>>,
+    until: Option<DateTime<Utc>>,
+) -> ApiResult<Vec<(AgentId, String, u32)>> {
+    let at = |t: Option<DateTime<Utc>>| t.map_or(JsValue::NULL, |t| ms(t.timestamp_millis()));
     let rows: Vec<TotalRow> = db
-        .prepare("SELECT agent_id, COUNT(*) AS total FROM meetings WHERE site_id = ?1 GROUP BY agent_id")
-        .bind(&[site.into()])?
+        .prepare(
+            "SELECT agent_id, status, COUNT(*) AS total FROM meetings
+             WHERE site_id = ?1 AND (?2 IS NULL OR start_ms >= ?2) AND (?3 IS NULL OR start_ms < ?3)
+             GROUP BY agent_id, status",
+        )
+        .bind(&[site.into(), at(from), at(until)])?
         .all()
         .await?
         .results()?;
-    Ok(rows.into_iter().map(|r| (AgentId(r.agent_id), r.total)).collect())
+    Ok(rows.into_iter().map(|r| (AgentId(r.agent_id), r.status, r.total)).collect())
 }
 
 /// The stored password hash of an admin account.
@@ -560,12 +583,19 @@ pub async fn insert_session(
     Ok(())
 }
 
-/// The admin whose unexpired session has this token hash.
-pub async fn session_admin(db: &D1Database, token_hash: &str, now: DateTime<Utc>) -> ApiResult<Option<String>> {
+/// The account whose unexpired session has this token hash.
+pub async fn session_principal(
+    db: &D1Database,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<Option<crate::auth::Principal>> {
     Ok(db
-        .prepare("SELECT admin_email FROM sessions WHERE token_hash = ?1 AND expires_at_ms > ?2")
+        .prepare(
+            "SELECT a.email, a.role, a.agent_id FROM sessions s JOIN admins a ON a.email = s.admin_email
+             WHERE s.token_hash = ?1 AND s.expires_at_ms > ?2",
+        )
         .bind(&[token_hash.into(), JsValue::from_f64(now.timestamp_millis() as f64)])?
-        .first(Some("admin_email"))
+        .first(None)
         .await?)
 }
 

@@ -46,9 +46,14 @@ fn redirect_uri(req: &Request) -> ApiResult<String> {
 
 /// `GET /api/admin/v1/calendars?site=`: agents' connections with health, the providers this
 /// deployment can connect, and the write-back queue.
-pub async fn list(req: &Request, env: &Env, db: &D1Database) -> ApiResult<Response> {
+/// An agent's own account sees only their own row.
+pub async fn list(req: &Request, env: &Env, db: &D1Database, only_agent: Option<&str>) -> ApiResult<Response> {
     let site = http::query(req, "site")?.unwrap_or_else(|| confab_domain::demo::SITE.to_owned());
-    let agents = store::agents(db, &site).await?;
+    let agents: Vec<_> = store::agents(db, &site)
+        .await?
+        .into_iter()
+        .filter(|a| only_agent.is_none_or(|own| a.agent.id.as_str() == own))
+        .collect();
     let connections = calendars::summaries(db, &site).await?;
     let rows: Vec<serde_json::Value> = agents
         .iter()
@@ -250,9 +255,13 @@ struct AgentPatch {
 
 /// `PATCH /api/admin/v1/agents/{id}`: weight, booking rules and working hours; each part is
 /// validated before anything is stored.
-pub async fn patch_agent(req: &mut Request, db: &D1Database, agent: &str) -> ApiResult<Response> {
+/// Agents may change their own rules and hours, not their weight.
+pub async fn patch_agent(req: &mut Request, db: &D1Database, agent: &str, may_weigh: bool) -> ApiResult<Response> {
     let patch: AgentPatch = http::json_body(req).await?;
     agent_site(db, agent).await?;
+    if patch.weight_percent.is_some() && !may_weigh {
+        return Err(ApiError::Forbidden);
+    }
     let mut statements = Vec::new();
     if let Some(weight) = patch.weight_percent {
         if weight > 1_000 {

@@ -10,6 +10,7 @@
 //! D1 first and frees the pool's hold afterwards.
 
 use super::slots::parse_time;
+use crate::auth::Principal;
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
@@ -87,12 +88,14 @@ pub async fn admin_change(
     env: &Env,
     ctx: &Context,
     db: &D1Database,
-    admin: &str,
+    who: &Principal,
     meeting: &str,
 ) -> ApiResult<Response> {
     if !is_valid_slug(meeting) {
         return Err(ApiError::NotFound("No such meeting."));
     }
+    let state = store::meeting_state(db, meeting).await?.ok_or(ApiError::NotFound("No such meeting."))?;
+    who.may_act_for(&state.agent_id)?;
     let body: AdminBody = http::json_body(req).await?;
     let (change, start) = match (body.status.as_deref().map(MeetingStatus::parse), body.start) {
         (None, Some(start)) => (Change::Reschedule, Some(start_of(&start)?)),
@@ -106,7 +109,7 @@ pub async fn admin_change(
             ));
         }
     };
-    change_meeting(env, ctx, db, meeting, None, change, start, &format!("admin:{admin}")).await
+    change_meeting(env, ctx, db, meeting, None, change, start, &format!("{}:{}", who.role, who.email)).await
 }
 
 fn start_of(s: &str) -> ApiResult<DateTime<Utc>> {

@@ -11,7 +11,8 @@ use confab_domain::ids::is_valid_slug;
 use confab_domain::meeting::MeetingStatus;
 use worker::{D1Database, Headers, Request, Response};
 
-fn filter(req: &Request) -> ApiResult<MeetingFilter> {
+/// The filter the request asks for; `only_agent` (an agent's own account) overrides its agent.
+fn filter(req: &Request, only_agent: Option<&str>) -> ApiResult<MeetingFilter> {
     let time = |name: &'static str| -> ApiResult<_> {
         http::query(req, name)?
             .map(|s| {
@@ -36,6 +37,7 @@ fn filter(req: &Request) -> ApiResult<MeetingFilter> {
     if dialogue.as_deref().is_some_and(|d| !is_valid_slug(d)) {
         return Err(ApiError::bad_request("invalid_filter", "`dialogue` must be a dialogue id."));
     }
+    let agent = only_agent.map(str::to_owned).or(agent);
     Ok(MeetingFilter { status, agent, from: time("from")?, until: time("to")?, dialogue })
 }
 
@@ -52,8 +54,8 @@ fn page_number(req: &Request, name: &'static str, default: u32, max: u32) -> Api
 }
 
 /// Lists one page of meetings, soonest first.
-pub async fn list_meetings(req: &Request, db: &D1Database) -> ApiResult<Response> {
-    let filter = filter(req)?;
+pub async fn list_meetings(req: &Request, db: &D1Database, only_agent: Option<&str>) -> ApiResult<Response> {
+    let filter = filter(req, only_agent)?;
     let limit = page_number(req, "limit", 100, MAX_PAGE)?.max(1);
     let offset = page_number(req, "offset", 0, u32::MAX)?;
     let meetings = store::meetings(db, &filter, limit, offset).await?;
@@ -65,8 +67,8 @@ pub async fn list_meetings(req: &Request, db: &D1Database) -> ApiResult<Response
 
 /// The same list as CSV (RFC 4180), with cells that a spreadsheet would run as formulas
 /// defused by a leading apostrophe.
-pub async fn export_meetings(req: &Request, db: &D1Database) -> ApiResult<Response> {
-    let meetings = store::meetings(db, &filter(req)?, u32::MAX, 0).await?;
+pub async fn export_meetings(req: &Request, db: &D1Database, only_agent: Option<&str>) -> ApiResult<Response> {
+    let meetings = store::meetings(db, &filter(req, only_agent)?, u32::MAX, 0).await?;
     let mut csv = String::from("id,site,agent_id,agent,start,end,email,name,status,booked_at,why\r\n");
     for m in meetings {
         let row = [

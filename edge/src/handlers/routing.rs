@@ -40,9 +40,20 @@ pub async fn get_routing(req: &Request, env: &Env, db: &D1Database) -> ApiResult
             member
         })
         .collect();
-    let mut totals: std::collections::BTreeMap<_, u32> = agents.iter().map(|a| (a.agent.id.clone(), 0)).collect();
-    for (agent, n) in store::totals(db, &site).await? {
-        totals.insert(agent, n);
+    let time = |name: &'static str| -> ApiResult<_> {
+        http::query(req, name)?
+            .map(|s| {
+                parse_time(&s).ok_or_else(|| {
+                    ApiError::bad_request("invalid_period", format!("`{name}` must be an RFC 3339 time."))
+                })
+            })
+            .transpose()
+    };
+    let mut totals: BTreeMap<_, u32> = agents.iter().map(|a| (a.agent.id.clone(), 0)).collect();
+    let mut by_status: BTreeMap<AgentId, BTreeMap<String, u32>> = BTreeMap::new();
+    for (agent, status, n) in store::totals(db, &site, time("from")?, time("to")?).await? {
+        *totals.entry(agent.clone()).or_default() += n;
+        by_status.entry(agent).or_default().insert(status, n);
     }
     http::json(
         200,
@@ -50,6 +61,9 @@ pub async fn get_routing(req: &Request, env: &Env, db: &D1Database) -> ApiResult
             order: queue(&members).into_iter().map(|m| m.agent.clone()).collect(),
             next: next_in_line(&members).map(|m| m.agent.clone()),
             totals,
+            by_status,
+            weights: members.iter().map(|m| (m.agent.clone(), m.weight_percent)).collect(),
+            credited: members.iter().map(|m| (m.agent.clone(), m.count)).collect(),
             agents: agents.into_iter().map(|a| a.agent).collect(),
         },
     )
