@@ -13,6 +13,7 @@ use wasm_bindgen::JsValue;
 use worker::{D1Database, Env};
 
 pub mod accounts;
+pub mod booking;
 pub mod calendars;
 pub mod events;
 pub mod leads;
@@ -132,7 +133,7 @@ pub struct Agent {
 }
 
 #[derive(Deserialize)]
-struct AgentRow {
+pub(super) struct AgentRow {
     id: String,
     name: String,
     position: u32,
@@ -145,17 +146,23 @@ struct AgentRow {
 /// The site's active agents in configured order. An agent whose stored working hours cannot
 /// be read is left out of routing (and logged) rather than failing every request.
 pub async fn agents(db: &D1Database, site: &str) -> ApiResult<Vec<Agent>> {
-    let rows: Vec<AgentRow> = db
+    let rows: Vec<AgentRow> = agents_statement(db, site)?.all().await?.results()?;
+    Ok(parse_agents(rows))
+}
+
+/// The query behind [`agents`].
+pub(super) fn agents_statement(db: &D1Database, site: &str) -> ApiResult<worker::D1PreparedStatement> {
+    Ok(db
         .prepare(
             "SELECT id, name, position, schedule, rules, weight_percent, email FROM agents
              WHERE site_id = ?1 AND active = 1 ORDER BY position, id",
         )
-        .bind(&[site.into()])?
-        .all()
-        .await?
-        .results()?;
-    Ok(rows
-        .into_iter()
+        .bind(&[site.into()])?)
+}
+
+/// Agents as stored, read into [`Agent`]s (unusable ones left out and logged).
+pub(super) fn parse_agents(rows: Vec<AgentRow>) -> Vec<Agent> {
+    rows.into_iter()
         .filter_map(|r| {
             let parsed = serde_json::from_str::<ScheduleSpec>(&r.schedule)
                 .map_err(|e| e.to_string())
@@ -179,7 +186,7 @@ pub async fn agents(db: &D1Database, site: &str) -> ApiResult<Vec<Agent>> {
                 }
             }
         })
-        .collect())
+        .collect()
 }
 
 /// Ids of every agent of a site, active or not.

@@ -89,6 +89,10 @@ pub fn run(opts: BenchOptions) -> Result<()> {
     let origin = format!("http://127.0.0.1:{}", host.port);
     let password = crate::seed::random_password()?;
     prepare_state(&persist, &password, std::slice::from_ref(&origin))?;
+    // A second site whose pool has 50 agents, for the slot list of a large pool.
+    let big = out_dir.join("big-pool.sql");
+    std::fs::write(&big, load::big_pool_sql(load::BIG_POOL_AGENTS))?;
+    crate::wrangler::execute(&persist, &big)?;
     let server = DevServer::start(&DevOptions {
         vars: &[],
         persist: &persist,

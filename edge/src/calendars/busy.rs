@@ -52,18 +52,18 @@ pub async fn refresh(env: &Env, db: &D1Database, connection: &Connection) {
 }
 
 /// Refreshes every stale connection among `connections` for `[from, until)`; waits for them
-/// at most `WAIT_MS`, leaving the rest to finish under `waitUntil`.
+/// at most `WAIT_MS`, leaving the rest to finish under `waitUntil`. Whether any was stale.
 pub async fn refresh_stale(
     env: &Env,
     ctx: &Context,
     connections: &[Connection],
     from: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> ApiResult<bool> {
     let now = clock::now();
     let stale: Vec<Connection> = connections.iter().filter(|c| needs_refresh(c, from, until, now)).cloned().collect();
     if stale.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let env = env.clone();
     let work = Box::pin(async move {
@@ -76,5 +76,5 @@ pub async fn refresh_stale(
         worker::console_log!("calendar busy time still loading; answering from the cache");
         ctx.wait_until(work);
     }
-    Ok(())
+    Ok(true)
 }

@@ -14,6 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 use confab_domain::api::BookingRequest;
 use confab_domain::availability::{Interval, SlotRules};
 use confab_domain::email::Email;
+use confab_domain::ids::AgentId;
 use confab_domain::ids::is_valid_slug;
 use std::collections::{BTreeMap, HashMap};
 use worker::{Context, D1Database, Env, Request, Response};
@@ -80,7 +81,7 @@ pub async fn create_booking(
         idempotency_key,
     };
     // Decided from the cached busy time: no provider is called before the hold is taken.
-    let command = pool_command(env, None, db, site, &input, now).await?;
+    let command = pool_command(db, site, &input, now).await?;
     let calendars_involved = command.agents.iter().any(|a| a.calendar != "builtin");
     let mut booking = routing_pool::book(env, &command).await?;
     let origin = req.url()?.origin().ascii_serialization();
@@ -127,8 +128,6 @@ pub struct Input<'a> {
 /// calendar's health), the routing configuration (only the account routes that can match) and
 /// what routing rules see of the visitor (lead fields and answers).
 pub async fn pool_command(
-    env: &Env,
-    ctx: Option<&Context>,
     db: &D1Database,
     site: &str,
     input: &Input<'_>,
@@ -139,23 +138,24 @@ pub async fn pool_command(
     if !rules.allows(input.start, now) {
         return Err(no_longer_bookable());
     }
-    let agents = store::agents(db, site).await?;
-    if !agents.iter().any(|a| a.hours.offers(input.start, rules.duration_minutes)) {
+    // One D1 round trip for everything the decision needs; busy time comes from the cache,
+    // never from a provider.
+    let window = (slot.start - Duration::days(1), slot.end + Duration::days(1));
+    let context = store::booking::context(db, site, input.email, window).await?;
+    if !context.agents.iter().any(|a| a.hours.offers(input.start, rules.duration_minutes)) {
         return Err(ApiError::bad_request(
             "not_a_slot",
             "That time is outside our working hours. Please pick one of the times offered.",
         ));
     }
-    let around = (slot.start - Duration::days(1), slot.end + Duration::days(1));
-    let (mut busy, unhealthy) = super::slots::calendar_view(env, ctx, db, site, around.0, around.1).await?;
-    let providers: HashMap<String, String> =
-        store::calendars::connections(db, site).await?.into_iter().map(|c| (c.agent_id, c.provider)).collect();
-    let lead = match input.email {
-        Some(email) => store::leads::lead_by_email(db, email).await?,
-        None => None,
-    };
+    let mut busy: HashMap<AgentId, Vec<Interval>> = HashMap::new();
+    for (agent, interval) in context.busy {
+        busy.entry(agent).or_default().push(interval);
+    }
+    let connections: HashMap<&str, &store::calendars::Connection> =
+        context.connections.iter().map(|c| (c.agent_id.as_str(), c)).collect();
     let mut attributes: BTreeMap<String, String> = BTreeMap::new();
-    if let Some(lead) = &lead {
+    if let Some(lead) = &context.lead {
         for (field, value) in super::identity::visitor_of(lead).attributes {
             attributes.insert(format!("lead.{field}"), value);
         }
@@ -164,9 +164,6 @@ pub async fn pool_command(
         attributes.insert(format!("answer.{card}"), value.clone());
     }
     let company = attributes.get("lead.company").cloned();
-    let domain = input.email.and_then(|e| e.rsplit_once('@')).map(|(_, d)| d.to_owned());
-    let mut routing = store::routing::config(db, site).await?;
-    routing.accounts = store::routing::matching_accounts(db, site, domain.as_deref(), company.as_deref()).await?;
     Ok(BookCommand {
         site: site.to_owned(),
         start_ms: slot.start.timestamp_millis(),
@@ -177,26 +174,30 @@ pub async fn pool_command(
         idempotency_key: input.idempotency_key.clone(),
         now_ms: now.timestamp_millis(),
         rules,
-        agents: agents
+        agents: context
+            .agents
             .into_iter()
-            .map(|a| PoolAgent {
-                busy: busy
-                    .remove(&a.agent.id)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|b| (b.start.timestamp_millis(), b.end.timestamp_millis()))
-                    .collect(),
-                healthy: !unhealthy.contains(&a.agent.id),
-                calendar: providers.get(a.agent.id.as_str()).cloned().unwrap_or_else(|| "builtin".to_owned()),
-                id: a.agent.id,
-                name: a.agent.name,
-                position: a.position,
-                schedule: a.schedule,
-                rules: a.rules,
-                weight_percent: a.weight_percent,
+            .map(|a| {
+                let connection = connections.get(a.agent.id.as_str());
+                PoolAgent {
+                    busy: busy
+                        .remove(&a.agent.id)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|b| (b.start.timestamp_millis(), b.end.timestamp_millis()))
+                        .collect(),
+                    healthy: connection.is_none_or(|c| calendars::is_healthy(c)),
+                    calendar: connection.map_or_else(|| "builtin".to_owned(), |c| c.provider.clone()),
+                    id: a.agent.id,
+                    name: a.agent.name,
+                    position: a.position,
+                    schedule: a.schedule,
+                    rules: a.rules,
+                    weight_percent: a.weight_percent,
+                }
             })
             .collect(),
-        routing,
+        routing: context.routing,
         visitor: VisitorFacts { email: input.email.map(str::to_owned), company, attributes },
         dialogue_id: input.dialogue_id.map(str::to_owned),
     })

@@ -197,7 +197,7 @@ pub async fn simulate(req: &mut Request, env: &Env, db: &D1Database) -> ApiResul
         dialogue_id: None,
         idempotency_key: None,
     };
-    let command = pool_command(env, None, db, &site, &input, clock::now()).await?;
+    let command = pool_command(db, &site, &input, clock::now()).await?;
     let route = routing_pool::simulate(env, &command).await?;
     let agent = route.assignment.as_ref().and_then(|a| {
         command.agents.iter().find(|p| p.id == a.agent).map(|p| AgentRef { id: p.id.clone(), name: p.name.clone() })

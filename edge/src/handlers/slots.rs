@@ -42,7 +42,7 @@ pub async fn calendar_view(
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> ApiResult<(HashMap<AgentId, Vec<Interval>>, Vec<AgentId>)> {
-    let connections = stored::connections(db, site).await?;
+    let mut connections = stored::connections(db, site).await?;
     if connections.is_empty() {
         return Ok((HashMap::new(), Vec::new()));
     }
@@ -50,14 +50,13 @@ pub async fn calendar_view(
         let now = clock::now();
         // Only the part of the window anyone can book matters for freshness.
         let horizon = busy::window(now);
-        busy::refresh_stale(env, ctx, &connections, from.max(now), until.min(horizon.end)).await?;
+        if busy::refresh_stale(env, ctx, &connections, from.max(now), until.min(horizon.end)).await? {
+            // Health may have changed with the reads.
+            connections = stored::connections(db, site).await?;
+        }
     }
-    let unhealthy = stored::connections(db, site)
-        .await?
-        .into_iter()
-        .filter(|c| !calendars::is_healthy(c))
-        .map(|c| AgentId(c.agent_id))
-        .collect();
+    let unhealthy =
+        connections.iter().filter(|c| !calendars::is_healthy(c)).map(|c| AgentId(c.agent_id.clone())).collect();
     let mut by_agent: HashMap<AgentId, Vec<Interval>> = HashMap::new();
     for (agent, interval) in stored::cached_busy(db, site, from, until).await? {
         by_agent.entry(agent).or_default().push(interval);

@@ -41,14 +41,16 @@ const COLUMNS: &str =
 
 /// Connections of the site's agents.
 pub async fn connections(db: &D1Database, site: &str) -> ApiResult<Vec<Connection>> {
+    Ok(connections_statement(db, site)?.all().await?.results()?)
+}
+
+/// The query behind [`connections`].
+pub(super) fn connections_statement(db: &D1Database, site: &str) -> ApiResult<worker::D1PreparedStatement> {
     Ok(db
         .prepare(format!(
             "SELECT {COLUMNS} FROM calendar_connections c JOIN agents a ON a.id = c.agent_id WHERE a.site_id = ?1"
         ))
-        .bind(&[site.into()])?
-        .all()
-        .await?
-        .results()?)
+        .bind(&[site.into()])?)
 }
 
 /// The agent's connection, if their calendar is not the built-in one.
@@ -140,10 +142,25 @@ pub async fn store_busy(
 }
 
 #[derive(Deserialize)]
-struct BusyRow {
+pub(super) struct BusyRow {
     agent_id: String,
     start_ms: f64,
     end_ms: f64,
+}
+
+/// The query behind [`cached_busy`].
+pub(super) fn busy_statement(
+    db: &D1Database,
+    site: &str,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> ApiResult<worker::D1PreparedStatement> {
+    Ok(db
+        .prepare(
+            "SELECT b.agent_id, b.start_ms, b.end_ms FROM calendar_busy b JOIN agents a ON a.id = b.agent_id
+             WHERE a.site_id = ?1 AND b.start_ms < ?3 AND b.end_ms > ?2",
+        )
+        .bind(&[site.into(), ms(from.timestamp_millis()), ms(until.timestamp_millis())])?)
 }
 
 /// Cached calendar busy time of the site's agents overlapping `[from, until)`.
@@ -153,22 +170,18 @@ pub async fn cached_busy(
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> ApiResult<Vec<(AgentId, Interval)>> {
-    let rows: Vec<BusyRow> = db
-        .prepare(
-            "SELECT b.agent_id, b.start_ms, b.end_ms FROM calendar_busy b JOIN agents a ON a.id = b.agent_id
-             WHERE a.site_id = ?1 AND b.start_ms < ?3 AND b.end_ms > ?2",
-        )
-        .bind(&[site.into(), ms(from.timestamp_millis()), ms(until.timestamp_millis())])?
-        .all()
-        .await?
-        .results()?;
-    Ok(rows
-        .into_iter()
+    let rows: Vec<BusyRow> = busy_statement(db, site, from, until)?.all().await?.results()?;
+    Ok(busy_rows(rows))
+}
+
+/// Busy rows as (agent, interval).
+pub(super) fn busy_rows(rows: Vec<BusyRow>) -> Vec<(AgentId, Interval)> {
+    rows.into_iter()
         .map(|r| {
             let at = |v: f64| DateTime::from_timestamp_millis(v as i64).unwrap_or_default();
             (AgentId(r.agent_id), Interval { start: at(r.start_ms), end: at(r.end_ms) })
         })
-        .collect())
+        .collect()
 }
 
 /// Queues a meeting for the calendar write-back, due now (a queued meeting stays queued).

@@ -14,14 +14,14 @@ use wasm_bindgen::JsValue;
 use worker::D1Database;
 
 #[derive(Deserialize)]
-struct LeadRow {
+pub(super) struct LeadRow {
     id: f64,
     marketo_id: Option<f64>,
     attributes: String,
 }
 
 impl LeadRow {
-    fn into_lead(self) -> StoredLead {
+    pub(super) fn into_lead(self) -> StoredLead {
         StoredLead {
             id: self.id as i64,
             marketo_id: self.marketo_id.map(|m| m as i64),

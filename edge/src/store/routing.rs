@@ -37,13 +37,13 @@ pub async fn set_config(db: &D1Database, site: &str, config: &RoutingConfig, now
 }
 
 #[derive(Deserialize)]
-struct OwnerRow {
+pub(super) struct OwnerRow {
     kind: String,
     key: String,
     agent_id: String,
 }
 
-fn route_of(row: OwnerRow) -> Option<AccountRoute> {
+pub(super) fn route_of(row: OwnerRow) -> Option<AccountRoute> {
     let key = match row.kind.as_str() {
         "domain" => AccountKey::Domain(row.key),
         "company" => AccountKey::Company(row.key),
@@ -57,30 +57,6 @@ fn stored_key(key: &AccountKey) -> (&'static str, String) {
         AccountKey::Domain(d) => ("domain", d.to_lowercase()),
         AccountKey::Company(c) => ("company", c.trim().to_lowercase()),
     }
-}
-
-/// The account routes that can match a visitor with this email domain and company.
-pub async fn matching_accounts(
-    db: &D1Database,
-    site: &str,
-    domain: Option<&str>,
-    company: Option<&str>,
-) -> ApiResult<Vec<AccountRoute>> {
-    if domain.is_none() && company.is_none() {
-        return Ok(Vec::new());
-    }
-    let domain = domain.map(str::to_lowercase).unwrap_or_default();
-    let company = company.map(|c| c.trim().to_lowercase()).unwrap_or_default();
-    let rows: Vec<OwnerRow> = db
-        .prepare(
-            "SELECT kind, key, agent_id FROM account_owners
-             WHERE site_id = ?1 AND ((kind = 'domain' AND key = ?2) OR (kind = 'company' AND key = ?3))",
-        )
-        .bind(&[site.into(), domain.into(), company.into()])?
-        .all()
-        .await?
-        .results()?;
-    Ok(rows.into_iter().filter_map(route_of).collect())
 }
 
 /// Every account route of the site (for the admin), with the total.

@@ -116,6 +116,45 @@ fn endpoint_metrics(name: &str, s: &Summary, p99_target: Option<f64>, concurrenc
     ]
 }
 
+/// Agents of the bench's large pool (site `big`).
+pub const BIG_POOL_AGENTS: usize = 50;
+
+/// SQL adding site `big` (the demo site's origins and branding) with `n` agents working the
+/// demo agents' hours, in three time zones so their days do not line up.
+pub fn big_pool_sql(n: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO sites (id, name, allowed_origins, branding, created_at, link_secret)
+         SELECT 'big', 'Large pool', allowed_origins, branding, created_at, link_secret FROM sites WHERE id = 'demo';\n",
+    );
+    let zones = ["America/New_York", "Europe/Paris", "Asia/Kolkata"];
+    for i in 1..=n {
+        let zone = zones[i % zones.len()];
+        sql += &format!(
+            "INSERT INTO agents (id, site_id, name, email, position, schedule, active)
+             SELECT 'big-{i}', 'big', 'Big {i}', 'big-{i}@demo.test', {i},
+               json_set(schedule, '$.time_zone', '{zone}'), 1 FROM agents WHERE id = 'agent-1';\n"
+        );
+    }
+    sql
+}
+
+/// Every meeting the admin API lists, page by page.
+fn all_meetings(base: &str, cookie: &str) -> Result<Vec<Value>> {
+    let mut all = Vec::new();
+    let mut offset = 0u64;
+    loop {
+        let page: Value = ureq::get(&format!("{base}/api/admin/v1/meetings?limit=500&offset={offset}"))
+            .set("Cookie", cookie)
+            .call()?
+            .into_json()?;
+        all.extend(page["meetings"].as_array().context("no meetings list")?.iter().cloned());
+        match page["next_offset"].as_u64() {
+            Some(next) if next > offset => offset = next,
+            _ => return Ok(all),
+        }
+    }
+}
+
 /// Runs the load against `base`, sending `origin` as the page's origin; `cookie` signs the
 /// final check in to the admin API.
 pub fn run(base: &str, origin: &str, cookie: &str, opts: &LoadOptions) -> Result<(Vec<Metric>, Vec<String>)> {
@@ -139,6 +178,18 @@ pub fn run(base: &str, origin: &str, cookie: &str, opts: &LoadOptions) -> Result
     });
     notes.push(format!("slots: {} requests, {} answered 200", s.latencies.len(), s.count(200)));
     metrics.extend(endpoint_metrics("slots (14 days, 5 agents)", &s, None, opts.concurrency));
+
+    let big = format!("{base}/api/v1/sites/big");
+    let s = hammer(opts.slots, opts.concurrency, opts.limit, |agent, _| {
+        status_of(agent.get(&format!("{big}/slots?days=14&tz=Europe/Paris")).set("Origin", origin).call())
+    });
+    notes.push(format!("slots, 50 agents: {} requests, {} answered 200", s.latencies.len(), s.count(200)));
+    metrics.extend(endpoint_metrics(
+        &format!("slots (14 days, {BIG_POOL_AGENTS} agents in 3 zones)"),
+        &s,
+        None,
+        opts.concurrency,
+    ));
 
     let slots: Value = ureq::get(&format!("{site}/slots?days=31&tz=UTC")).set("Origin", origin).call()?.into_json()?;
     let starts: Vec<String> = slots["slots"]
@@ -167,9 +218,7 @@ pub fn run(base: &str, origin: &str, cookie: &str, opts: &LoadOptions) -> Result
     metrics.extend(endpoint_metrics("booking decisions (201 or 409)", &s, Some(50.0), opts.concurrency));
     metrics.push(Metric::new("booking decisions per second, one routing pool", s.rate(), "req/s").at_least(300.0));
 
-    let meetings: Value =
-        ureq::get(&format!("{base}/api/admin/v1/meetings")).set("Cookie", cookie).call()?.into_json()?;
-    let list = meetings["meetings"].as_array().context("no meetings list")?;
+    let list = all_meetings(base, cookie)?;
     let mut spans: Vec<(String, String, String)> = list
         .iter()
         .map(|m| {
