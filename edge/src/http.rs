@@ -11,12 +11,17 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 /// Reads and parses a JSON body, refusing bodies over [`MAX_BODY_BYTES`] and malformed JSON
 /// with a message that says what was wrong.
 pub async fn json_body<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
+    json_body_up_to(req, MAX_BODY_BYTES).await
+}
+
+/// [`json_body`] with a larger cap, for the few bodies that are documents (dialogues).
+pub async fn json_body_up_to<T: DeserializeOwned>(req: &mut Request, max_bytes: usize) -> ApiResult<T> {
     let declared = req.headers().get("Content-Length")?.and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
-    if declared > MAX_BODY_BYTES {
+    if declared > max_bytes {
         return Err(ApiError::TooLarge);
     }
     let bytes = req.bytes().await?;
-    if bytes.len() > MAX_BODY_BYTES {
+    if bytes.len() > max_bytes {
         return Err(ApiError::TooLarge);
     }
     serde_json::from_slice(&bytes).map_err(|e| {

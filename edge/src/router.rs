@@ -3,8 +3,8 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::handlers::{
-    accounts, bookings, calendars, events, identity, integrations, invites, meeting_changes, meetings, routing,
-    session, site, slots,
+    accounts, bookings, calendars, dialogues, events, identity, integrations, invites, meeting_changes, meetings,
+    routing, session, site, slots,
 };
 use crate::{auth, http, store};
 use worker::{Context, Env, Headers, Method, Request, Response};
@@ -76,6 +76,9 @@ async fn widget_api(req: &mut Request, env: &Env, ctx: &Context, site_id: &str, 
         (Method::Post, ["identify"]) => identity::identify(req, env, ctx, &db, site_id).await,
         (Method::Post, ["events"]) => events::post_event(req, env, ctx, &db, site_id).await,
         (Method::Get, ["slots"]) => slots::get_slots(req, env, ctx, &db, site_id).await,
+        (Method::Get, ["dialogues", id, "versions", version]) => {
+            dialogues::widget_version(&db, site_id, id, version).await
+        }
         (Method::Post, ["bookings"]) => bookings::create_booking(req, env, ctx, &db, site_id, &site).await,
         (_, ["bootstrap" | "slots" | "bookings" | "identity" | "identify" | "events"]) => {
             Err(ApiError::MethodNotAllowed)
@@ -186,6 +189,15 @@ async fn admin_only(
         (Method::Get, ["routing", "accounts"]) => routing::get_accounts(req, db).await,
         (Method::Put, ["routing", "accounts"]) => routing::put_accounts(req, db).await,
         (Method::Post, ["routing", "simulate"]) => routing::simulate(req, env, db).await,
+        (Method::Get, ["dialogues"]) => dialogues::list(req, db).await,
+        (Method::Post, ["dialogues"]) => dialogues::create(req, db).await,
+        (Method::Post, ["dialogues", "import"]) => dialogues::import(req, db).await,
+        (Method::Get, ["dialogues", id]) => dialogues::get(req, db, id).await,
+        (Method::Put, ["dialogues", id]) => dialogues::save(req, db, id).await,
+        (Method::Post, ["dialogues", id, "publish"]) => dialogues::publish(req, db, id, admin).await,
+        (Method::Post, ["dialogues", id, "unpublish"]) => dialogues::unpublish(req, db, id).await,
+        (Method::Post, ["dialogues", id, "duplicate"]) => dialogues::duplicate(req, db, id).await,
+        (Method::Get, ["dialogues", id, "export"]) => dialogues::export(req, db, id).await,
         (Method::Get, ["accounts"]) => accounts::list(db).await,
         (Method::Post, ["invites"]) => accounts::invite(req, db, admin).await,
         (Method::Delete, ["invites", id]) => accounts::revoke(db, id).await,
@@ -208,6 +220,9 @@ fn is_admin_path(path: &[&str]) -> bool {
             | ["session", "password"]
             | ["invites"]
             | ["invites", _]
+            | ["dialogues"]
+            | ["dialogues", _]
+            | ["dialogues", _, "publish" | "unpublish" | "duplicate" | "export"]
             | ["calendar", "callback"]
             | ["routing", "config" | "accounts" | "simulate"]
             | ["agents", _]

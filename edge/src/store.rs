@@ -15,6 +15,7 @@ use worker::{D1Database, Env};
 pub mod accounts;
 pub mod booking;
 pub mod calendars;
+pub mod dialogues;
 pub mod events;
 pub mod leads;
 pub mod outbox;

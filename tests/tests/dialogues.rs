@@ -1,0 +1,96 @@
+//! Dialogues as admins edit them, over HTTP: drafts with the validator's diagnostics,
+//! publishing refused while problems remain, immutable versions, unpublish, duplicate,
+//! export and import, and what visitors get.
+
+use anyhow::{Context, Result, ensure};
+use confab_e2e::{DEMO_ORIGIN, TestApp};
+use serde_json::{Value, json};
+
+fn flow_with_link_to(next: &str) -> Value {
+    json!({
+        "start": "hi",
+        "cards": [
+            { "type": "message", "id": "hi", "text": "Hello {{lead.firstName:\"there\"}}!", "next": next },
+            { "type": "end", "id": "end" }
+        ]
+    })
+}
+
+fn bootstrap_dialogue(app: &TestApp) -> Result<(String, u64)> {
+    let r = app.get("/api/v1/sites/demo/bootstrap?url=http%3A%2F%2F127.0.0.1%3A8080%2F", Some(DEMO_ORIGIN), None)?;
+    ensure!(r.status == 200, "bootstrap answered {}: {}", r.status, r.json);
+    Ok((
+        r.json["dialogue"]["id"].as_str().unwrap_or_default().to_owned(),
+        r.json["dialogue"]["version"].as_u64().unwrap_or_default(),
+    ))
+}
+
+#[test]
+fn drafts_publishing_versions_and_portability() -> Result<()> {
+    let app = TestApp::start("dialogues")?;
+    let cookie = app.sign_in()?;
+    let list = app.get("/api/admin/v1/dialogues", None, Some(&cookie))?;
+    ensure!(list.json["dialogues"][0]["status"] == "published", "the demo dialogue: {}", list.json);
+    ensure!(bootstrap_dialogue(&app)?.0 == "welcome", "visitors get the demo dialogue first");
+
+    let created = app.post("/api/admin/v1/dialogues", r#"{"name":"Pricing","priority":20}"#, None, Some(&cookie))?;
+    ensure!(created.status == 201, "create: {} {}", created.status, created.json);
+    let id = created.json["id"].as_str().context("no id")?.to_owned();
+    ensure!(created.json["status"] == "draft", "a new dialogue is a draft: {}", created.json);
+    ensure!(bootstrap_dialogue(&app)?.0 == "welcome", "a draft reached visitors");
+
+    // A dangling link: saved, reported next to its card, and publishing is refused.
+    let broken = json!({ "flow": flow_with_link_to("nowhere") }).to_string();
+    let saved = app.put(&format!("/api/admin/v1/dialogues/{id}"), &broken, Some(&cookie))?;
+    ensure!(saved.status == 200, "save: {} {}", saved.status, saved.json);
+    let diagnostics = saved.json["diagnostics"].as_array().cloned().unwrap_or_default();
+    ensure!(diagnostics.iter().any(|d| d["card"] == "hi"), "no diagnostic on card hi: {}", saved.json);
+    let refused = app.post(&format!("/api/admin/v1/dialogues/{id}/publish"), "", None, Some(&cookie))?;
+    ensure!(refused.status == 409 && refused.error_code() == Some("not_publishable"), "{}", refused.json);
+    ensure!(refused.json["error"]["diagnostics"].as_array().is_some_and(|d| !d.is_empty()), "{}", refused.json);
+
+    // Fixed: published as version 1 and, with the higher priority, shown to visitors.
+    let fixed = json!({ "flow": flow_with_link_to("end") }).to_string();
+    let saved = app.put(&format!("/api/admin/v1/dialogues/{id}"), &fixed, Some(&cookie))?;
+    ensure!(saved.json["diagnostics"].as_array().is_some_and(Vec::is_empty), "{}", saved.json);
+    let published = app.post(&format!("/api/admin/v1/dialogues/{id}/publish"), "", None, Some(&cookie))?;
+    ensure!(published.status == 200 && published.json["published_version"] == 1, "{}", published.json);
+    ensure!(bootstrap_dialogue(&app)? == (id.clone(), 1), "visitors do not get the published dialogue");
+
+    // Version 2 changes the text; version 1 stays as it was for conversations under way.
+    let mut v2 = flow_with_link_to("end");
+    v2["cards"][0]["text"] = json!("Welcome back!");
+    app.put(&format!("/api/admin/v1/dialogues/{id}"), &json!({ "flow": v2 }).to_string(), Some(&cookie))?;
+    let listed = app.get("/api/admin/v1/dialogues", None, Some(&cookie))?;
+    let row = listed.json["dialogues"].as_array().and_then(|a| a.iter().find(|d| d["id"] == id.as_str()).cloned());
+    ensure!(row.is_some_and(|r| r["status"] == "published_with_changes"), "{}", listed.json);
+    let again = app.post(&format!("/api/admin/v1/dialogues/{id}/publish"), "", None, Some(&cookie))?;
+    ensure!(again.json["published_version"] == 2, "{}", again.json);
+    let v1 = app.get(&format!("/api/v1/sites/demo/dialogues/{id}/versions/1"), Some(DEMO_ORIGIN), None)?;
+    ensure!(
+        v1.json["flow"]["cards"][0]["text"] == "Hello {{lead.firstName:\"there\"}}!",
+        "version 1 changed: {}",
+        v1.json
+    );
+    let missing = app.get(&format!("/api/v1/sites/demo/dialogues/{id}/versions/9"), Some(DEMO_ORIGIN), None)?;
+    ensure!(missing.status == 404, "an unknown version answered {}", missing.status);
+    let detail = app.get(&format!("/api/admin/v1/dialogues/{id}"), None, Some(&cookie))?;
+    ensure!(detail.json["versions"].as_array().map(Vec::len) == Some(2), "versions: {}", detail.json);
+
+    // Unpublished: visitors get the demo dialogue again.
+    app.post(&format!("/api/admin/v1/dialogues/{id}/unpublish"), "", None, Some(&cookie))?;
+    ensure!(bootstrap_dialogue(&app)?.0 == "welcome", "an unpublished dialogue still reaches visitors");
+
+    // Duplicate, export and import.
+    let copy = app.post(&format!("/api/admin/v1/dialogues/{id}/duplicate"), "", None, Some(&cookie))?;
+    ensure!(copy.status == 201 && copy.json["name"] == "Copy of Pricing", "{}", copy.json);
+    let exported = app.get(&format!("/api/admin/v1/dialogues/{id}/export"), None, Some(&cookie))?;
+    ensure!(exported.json["format"] == "confab-dialogue/1", "{}", exported.json);
+    let imported = app.post("/api/admin/v1/dialogues/import", &exported.json.to_string(), None, Some(&cookie))?;
+    ensure!(imported.status == 201 && imported.json["flow"] == exported.json["flow"], "{}", imported.json);
+    let garbage = app.post("/api/admin/v1/dialogues/import", r#"{"format":"other/9"}"#, None, Some(&cookie))?;
+    ensure!(garbage.error_code() == Some("invalid_import"), "{}", garbage.json);
+    let unnamed = app.post("/api/admin/v1/dialogues", r#"{"name":"  "}"#, None, Some(&cookie))?;
+    ensure!(unnamed.error_code() == Some("invalid_name"), "{}", unnamed.json);
+    Ok(())
+}
