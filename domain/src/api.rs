@@ -23,17 +23,39 @@ pub struct ErrorDetail {
     pub message: String,
 }
 
-/// How the widget looks and behaves on a site.
+/// How the widget looks and behaves on a site. Fields added after the first release have
+/// defaults, so stored brandings stay readable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Branding {
     /// Name shown in the chat header.
     pub bot_name: String,
-    /// Accent colour, `#rrggbb`.
+    /// Accent colour (launcher, header, buttons, visitor bubbles), `#rrggbb`.
     pub primary_color: String,
+    /// Text on the accent colour, `#rrggbb`.
+    pub on_primary_color: String,
+    /// Panel background, `#rrggbb`.
+    pub background_color: String,
+    /// Text on the background, `#rrggbb`.
+    pub text_color: String,
+    /// `inherit` (the host page's font) or a font-family list such as `Inter, sans-serif`.
+    pub font: String,
     /// `right` or `left`.
     pub launcher_position: String,
+    /// Launcher distance from the side, in pixels.
+    pub offset_x: u32,
+    /// Launcher distance from the bottom, in pixels.
+    pub offset_y: u32,
+    /// The bot's avatar as a `data:image/png|jpeg|webp;base64,…` URL (at most 256 KB), or empty.
+    pub avatar: String,
     /// Delay before each bot message, in milliseconds ("response time").
     pub typing_delay_ms: u32,
+    /// Whether a teaser bubble shows the first message next to the launcher.
+    pub teaser: bool,
+    /// Whether new messages play a short sound (only after the visitor has interacted).
+    pub sound: bool,
+    /// The site's privacy policy, linked from the chat; empty for none.
+    pub privacy_url: String,
 }
 
 impl Default for Branding {
@@ -41,9 +63,111 @@ impl Default for Branding {
         Self {
             bot_name: "Confab".into(),
             primary_color: "#4f46e5".into(),
+            on_primary_color: "#ffffff".into(),
+            background_color: "#ffffff".into(),
+            text_color: "#1f2937".into(),
+            font: "inherit".into(),
             launcher_position: "right".into(),
+            offset_x: 20,
+            offset_y: 20,
+            avatar: String::new(),
             typing_delay_ms: 400,
+            teaser: true,
+            sound: false,
+            privacy_url: String::new(),
         }
+    }
+}
+
+/// Largest avatar, in bytes of its `data:` URL.
+pub const MAX_AVATAR_BYTES: usize = 256 * 1024;
+
+fn is_hex_color(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The relative luminance of a `#rrggbb` colour (WCAG 2.x).
+fn luminance(hex: &str) -> Option<f64> {
+    if !is_hex_color(hex) {
+        return None;
+    }
+    let channel = |i: usize| -> Option<f64> {
+        let v = f64::from(u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()?) / 255.0;
+        Some(if v <= 0.039_28 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) })
+    };
+    Some(0.2126 * channel(1)? + 0.7152 * channel(3)? + 0.0722 * channel(5)?)
+}
+
+/// The WCAG contrast ratio of two `#rrggbb` colours (1 to 21), `None` if either is not one.
+pub fn contrast_ratio(a: &str, b: &str) -> Option<f64> {
+    let (la, lb) = (luminance(a)?, luminance(b)?);
+    let (hi, lo) = if la > lb { (la, lb) } else { (lb, la) };
+    Some((hi + 0.05) / (lo + 0.05))
+}
+
+impl Branding {
+    /// Every problem at once as (field, sentence); empty when the branding can be saved.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let name = self.bot_name.trim();
+        if name.is_empty() || name.chars().count() > 40 {
+            out.push(("bot_name", "The bot's name must be 1 to 40 characters.".to_owned()));
+        }
+        for (field, value) in [
+            ("primary_color", &self.primary_color),
+            ("on_primary_color", &self.on_primary_color),
+            ("background_color", &self.background_color),
+            ("text_color", &self.text_color),
+        ] {
+            if !is_hex_color(value) {
+                out.push((field, format!("{value:?} is not a colour like #4f46e5.")));
+            }
+        }
+        let font_ok = self.font == "inherit"
+            || (!self.font.trim().is_empty()
+                && self.font.len() <= 200
+                && self.font.chars().all(|c| c.is_alphanumeric() || " ,-'\"".contains(c)));
+        if !font_ok {
+            out.push(("font", "Use inherit, or font names separated by commas.".to_owned()));
+        }
+        if !matches!(self.launcher_position.as_str(), "left" | "right") {
+            out.push(("launcher_position", "The launcher goes on the left or the right.".to_owned()));
+        }
+        if self.offset_x > 200 || self.offset_y > 200 {
+            out.push(("offset_x", "Offsets are 0 to 200 pixels.".to_owned()));
+        }
+        if self.typing_delay_ms > 5_000 {
+            out.push(("typing_delay_ms", "The typing delay is at most 5,000 ms.".to_owned()));
+        }
+        let image = ["data:image/png;base64,", "data:image/jpeg;base64,", "data:image/webp;base64,"];
+        if !self.avatar.is_empty() {
+            if !image.iter().any(|p| self.avatar.starts_with(p)) {
+                out.push(("avatar", "The avatar must be a PNG, JPEG or WebP image.".to_owned()));
+            } else if self.avatar.len() > MAX_AVATAR_BYTES {
+                out.push(("avatar", "The avatar must be at most 256 KB.".to_owned()));
+            }
+        }
+        if !self.privacy_url.is_empty() && (!self.privacy_url.starts_with("https://") || self.privacy_url.len() > 2_000)
+        {
+            out.push(("privacy_url", "The privacy policy link must be an https:// address.".to_owned()));
+        }
+        out
+    }
+
+    /// Colour pairs that fail WCAG AA for normal text (4.5:1), as warnings: (field, sentence).
+    pub fn contrast_warnings(&self) -> Vec<(&'static str, String)> {
+        let pairs = [
+            ("on_primary_color", &self.on_primary_color, &self.primary_color, "text on the accent colour"),
+            ("text_color", &self.text_color, &self.background_color, "text on the background"),
+        ];
+        pairs
+            .into_iter()
+            .filter_map(|(field, fg, bg, what)| {
+                let ratio = contrast_ratio(fg, bg)?;
+                (ratio < 4.5)
+                    .then(|| (field, format!("The {what} has a contrast of {ratio:.1}:1; WCAG AA asks for 4.5:1.")))
+            })
+            .collect()
     }
 }
 
@@ -275,4 +399,46 @@ pub struct Routing {
     /// Meetings credited per agent in the current round-robin period (after credit backs).
     #[serde(default)]
     pub credited: BTreeMap<AgentId, u32>,
+}
+
+#[cfg(test)]
+mod branding_tests {
+    use super::*;
+
+    #[test]
+    fn stored_brandings_of_the_first_release_still_read() {
+        let old = r##"{"bot_name":"Ava","primary_color":"#112233","launcher_position":"left","typing_delay_ms":0}"##;
+        let b: Branding = serde_json::from_str(old).unwrap_or_default();
+        assert_eq!((b.bot_name.as_str(), b.launcher_position.as_str(), b.font.as_str()), ("Ava", "left", "inherit"));
+        assert!(b.problems().is_empty());
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_field() {
+        let b = Branding {
+            bot_name: " ".into(),
+            primary_color: "blue".into(),
+            font: "x;}</style>".into(),
+            launcher_position: "top".into(),
+            avatar: "data:image/svg+xml;base64,PHN2Zz4=".into(),
+            privacy_url: "http://example.com".into(),
+            typing_delay_ms: 9_000,
+            ..Branding::default()
+        };
+        let fields: Vec<&str> = b.problems().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            ["bot_name", "primary_color", "font", "launcher_position", "typing_delay_ms", "avatar", "privacy_url"]
+        );
+    }
+
+    #[test]
+    fn contrast_follows_wcag() {
+        assert_eq!(contrast_ratio("#000000", "#ffffff").map(|r| (r * 10.0).round()), Some(210.0));
+        assert_eq!(contrast_ratio("#777777", "#777777"), Some(1.0));
+        assert!(Branding::default().contrast_warnings().is_empty(), "the defaults pass AA");
+        let pale = Branding { primary_color: "#ffff66".into(), ..Branding::default() };
+        assert_eq!(pale.contrast_warnings().len(), 1);
+        assert_eq!(pale.contrast_warnings()[0].0, "on_primary_color");
+    }
 }

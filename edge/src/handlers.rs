@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod bookings;
 pub mod calendars;
+pub mod config;
 pub mod dialogues;
 pub mod events;
 pub mod identity;

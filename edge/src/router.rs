@@ -3,8 +3,8 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::handlers::{
-    accounts, bookings, calendars, dialogues, events, identity, integrations, invites, meeting_changes, meetings,
-    routing, session, site, slots,
+    accounts, bookings, calendars, config, dialogues, events, identity, integrations, invites, meeting_changes,
+    meetings, routing, session, site, slots,
 };
 use crate::{auth, http, store};
 use worker::{Context, Env, Headers, Method, Request, Response};
@@ -189,6 +189,8 @@ async fn admin_only(
         (Method::Get, ["routing", "accounts"]) => routing::get_accounts(req, db).await,
         (Method::Put, ["routing", "accounts"]) => routing::put_accounts(req, db).await,
         (Method::Post, ["routing", "simulate"]) => routing::simulate(req, env, db).await,
+        (Method::Get, ["config"]) => config::get(req, db).await,
+        (Method::Put, ["config"]) => config::put(req, db).await,
         (Method::Get, ["dialogues"]) => dialogues::list(req, db).await,
         (Method::Post, ["dialogues"]) => dialogues::create(req, db).await,
         (Method::Post, ["dialogues", "import"]) => dialogues::import(req, db).await,
@@ -216,7 +218,15 @@ async fn admin_only(
 fn is_admin_path(path: &[&str]) -> bool {
     matches!(
         path,
-        ["session" | "setup" | "meetings" | "meetings.csv" | "routing" | "marketo" | "calendars" | "accounts"]
+        ["session"
+            | "setup"
+            | "config"
+            | "meetings"
+            | "meetings.csv"
+            | "routing"
+            | "marketo"
+            | "calendars"
+            | "accounts"]
             | ["session", "password"]
             | ["invites"]
             | ["invites", _]

@@ -121,6 +121,7 @@ pub fn bootstrap(v: &JsValue) -> Option<Bootstrap> {
         primary_color: string(&b, "primary_color").unwrap_or(defaults.primary_color),
         launcher_position: string(&b, "launcher_position").unwrap_or(defaults.launcher_position),
         typing_delay_ms: number(&b, "typing_delay_ms").unwrap_or(defaults.typing_delay_ms),
+        ..Branding { bot_name: String::new(), primary_color: String::new(), launcher_position: String::new(), ..defaults }
     };
     let d = field(v, "dialogue");
     let flow = field(&d, "flow");
