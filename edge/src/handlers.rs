@@ -2,6 +2,7 @@
 //! store, and returns a response or an [`crate::error::ApiError`].
 
 pub mod accounts;
+pub mod analytics;
 pub mod bookings;
 pub mod calendars;
 pub mod config;

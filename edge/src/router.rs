@@ -3,8 +3,8 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::handlers::{
-    accounts, bookings, calendars, config, dialogues, events, identity, integrations, invites, meeting_changes,
-    meetings, routing, session, site, slots,
+    accounts, analytics, bookings, calendars, config, dialogues, events, identity, integrations, invites,
+    meeting_changes, meetings, routing, session, site, slots,
 };
 use crate::{auth, http, store};
 use worker::{Context, Env, Headers, Method, Request, Response};
@@ -189,6 +189,7 @@ async fn admin_only(
         (Method::Get, ["routing", "accounts"]) => routing::get_accounts(req, db).await,
         (Method::Put, ["routing", "accounts"]) => routing::put_accounts(req, db).await,
         (Method::Post, ["routing", "simulate"]) => routing::simulate(req, env, db).await,
+        (Method::Get, ["analytics"]) => analytics::get(req, db).await,
         (Method::Get, ["config"]) => config::get(req, db).await,
         (Method::Put, ["config"]) => config::put(req, db).await,
         (Method::Get, ["dialogues"]) => dialogues::list(req, db).await,
@@ -221,6 +222,7 @@ fn is_admin_path(path: &[&str]) -> bool {
         ["session"
             | "setup"
             | "config"
+            | "analytics"
             | "meetings"
             | "meetings.csv"
             | "routing"

@@ -85,6 +85,7 @@ fn every_admin_route_checks_the_role() -> Result<()> {
         route("GET", "/api/admin/v1/accounts", None, 401, 403, 200),
         route("GET", "/api/admin/v1/dialogues", None, 401, 403, 200),
         route("GET", "/api/admin/v1/config", None, 401, 403, 200),
+        route("GET", "/api/admin/v1/analytics", None, 401, 403, 200),
         route("GET", "/api/admin/v1/dialogues/welcome", None, 401, 403, 200),
         route("PUT", "/api/admin/v1/dialogues/welcome", Some(r#"{"priority":11}"#), 401, 403, 200),
         route("POST", "/api/admin/v1/dialogues", Some(r#"{"name":"Walk"}"#), 401, 403, 201),
