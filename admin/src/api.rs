@@ -1,8 +1,10 @@
 //! The admin's only network access: `/api/admin/v1` on its own origin, with the session cookie.
 
-use confab_domain::api::{ErrorBody, Meetings, Routing, SignIn};
+use confab_domain::api::{AgentRef, ErrorBody, Meetings, Routing, SignIn};
+use confab_domain::routing::{AccountRoute, LineError, RoutingConfig, Trace};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestCredentials, RequestInit, Response};
@@ -23,15 +25,34 @@ fn network() -> ApiError {
     ApiError { status: 0, code: String::new(), message: "The server could not be reached.".into() }
 }
 
-async fn call(method: &str, path: &str, body: Option<JsValue>) -> Result<(u16, JsValue), ApiError> {
+/// What a request carries.
+enum Body {
+    /// Nothing.
+    Empty,
+    /// A value sent as JSON.
+    Json(JsValue),
+    /// A string or a `Blob` (a chosen file) sent as it is, with its content type.
+    Raw(&'static str, JsValue),
+}
+
+/// Sends a request; answers the status, whether it is a success, and the JSON body (`null`
+/// when there is none). Only network failures are errors here.
+async fn send(method: &str, path: &str, body: Body) -> Result<(u16, bool, JsValue), ApiError> {
     let init = RequestInit::new();
     init.set_method(method);
     init.set_credentials(RequestCredentials::SameOrigin);
-    if let Some(body) = body {
-        let json = js_sys::JSON::stringify(&body).map_err(|_| network())?;
-        init.set_body(&json);
+    let (content_type, body) = match body {
+        Body::Empty => (None, None),
+        Body::Json(value) => {
+            let json = js_sys::JSON::stringify(&value).map_err(|_| network())?;
+            (Some("application/json"), Some(JsValue::from(json)))
+        }
+        Body::Raw(content_type, value) => (Some(content_type), Some(value)),
+    };
+    if let (Some(content_type), Some(body)) = (content_type, body) {
+        init.set_body(&body);
         let headers = web_sys::Headers::new().map_err(|_| network())?;
-        headers.set("Content-Type", "application/json").map_err(|_| network())?;
+        headers.set("Content-Type", content_type).map_err(|_| network())?;
         init.set_headers(&headers);
     }
     let request = Request::new_with_str_and_init(&format!("/api/admin/v1/{path}"), &init).map_err(|_| network())?;
@@ -47,21 +68,50 @@ async fn call(method: &str, path: &str, body: Option<JsValue>) -> Result<(u16, J
             Err(_) => JsValue::NULL,
         },
     };
-    if response.ok() {
-        return Ok((status, json));
-    }
-    let (code, message) = serde_wasm_bindgen::from_value::<ErrorBody>(json)
-        .map(|b| (b.error.code, b.error.message))
-        .unwrap_or_else(|_| (String::new(), format!("The server answered {status}.")));
-    Err(ApiError { status, code, message })
+    Ok((status, response.ok(), json))
 }
 
-async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+/// The failure a non-success answer stands for: the edge's code and message when it sent the
+/// error envelope.
+fn failure(status: u16, json: JsValue) -> ApiError {
+    let (code, message) = serde_wasm_bindgen::from_value::<ErrorBody>(json)
+        .map(|b| (b.error.code, b.error.message))
+        .unwrap_or_else(|_| match status {
+            413 => (String::new(), "The server refused it as too large.".to_owned()),
+            _ => (String::new(), format!("The server answered {status}.")),
+        });
+    ApiError { status, code, message }
+}
+
+pub(crate) async fn call(method: &str, path: &str, body: Option<JsValue>) -> Result<(u16, JsValue), ApiError> {
+    let body = body.map_or(Body::Empty, Body::Json);
+    match send(method, path, body).await? {
+        (status, true, json) => Ok((status, json)),
+        (status, false, json) => Err(failure(status, json)),
+    }
+}
+
+/// Like `call`, but the body is sent as it is (a string, or a `Blob` such as a chosen file)
+/// with `content_type`; a failure comes with the whole answer, for details beyond the message.
+async fn call_raw(
+    method: &str,
+    path: &str,
+    content_type: &'static str,
+    body: JsValue,
+) -> Result<(u16, JsValue), (ApiError, JsValue)> {
+    match send(method, path, Body::Raw(content_type, body)).await {
+        Ok((status, true, json)) => Ok((status, json)),
+        Ok((status, false, json)) => Err((failure(status, json.clone()), json)),
+        Err(e) => Err((e, JsValue::NULL)),
+    }
+}
+
+pub(crate) async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     let (_, json) = call("GET", path, None).await?;
     serde_wasm_bindgen::from_value(json).map_err(|_| unexpected())
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, ApiError> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, ApiError> {
     serde_wasm_bindgen::to_value(value).map_err(|_| network())
 }
 
@@ -73,15 +123,6 @@ pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
 /// Signs out.
 pub async fn sign_out() -> Result<(), ApiError> {
     call("DELETE", "session", None).await.map(|_| ())
-}
-
-/// The signed-in admin's email, or an error with status 401.
-pub async fn whoami() -> Result<String, ApiError> {
-    #[derive(serde::Deserialize)]
-    struct Me {
-        email: String,
-    }
-    get::<Me>("session").await.map(|m| m.email)
 }
 
 /// Meetings, optionally only those with `status`.
@@ -121,9 +162,140 @@ pub async fn history(id: String) -> Result<Vec<HistoryEvent>, ApiError> {
     get::<History>(&format!("meetings/{id}/history")).await.map(|h| h.events)
 }
 
-/// The routing state of the demo site's pool.
-pub async fn routing() -> Result<Routing, ApiError> {
-    get("routing").await
+/// The routing state of the demo site's pool, with meetings counted in `[from, until)` (RFC 3339
+/// instants) or over all time.
+pub async fn routing(period: Option<(String, String)>) -> Result<Routing, ApiError> {
+    match period {
+        Some((from, until)) => get(&format!("routing?from={}&to={}", encode(&from), encode(&until))).await,
+        None => get("routing").await,
+    }
+}
+
+fn encode(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
+}
+
+/// `value` as JSON sends it: maps as objects and `None` as `null` (plain `to_js` makes maps
+/// `Map`s, which `JSON.stringify` empties).
+fn to_json<T: Serialize>(value: &T) -> Result<JsValue, ApiError> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|_| network())
+}
+
+/// `GET routing/config`: the routing configuration and how many account routes are stored.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct RoutingSettings {
+    /// Rules, default pool, fallback, credit back and reset (account routes left out).
+    pub config: RoutingConfig,
+    /// Account routes stored.
+    #[serde(default)]
+    pub accounts: u64,
+}
+
+/// The routing configuration.
+pub async fn routing_config() -> Result<RoutingSettings, ApiError> {
+    get("routing/config").await
+}
+
+/// Replaces the routing configuration (account routes are imported apart); answers it as
+/// stored.
+pub async fn save_routing_config(config: &RoutingConfig) -> Result<RoutingConfig, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Saved {
+        config: RoutingConfig,
+    }
+    let (_, json) = call("PUT", "routing/config", Some(to_json(config)?)).await?;
+    serde_wasm_bindgen::from_value::<Saved>(json).map(|s| s.config).map_err(|_| unexpected())
+}
+
+/// `GET routing/accounts`: the first 1,000 account routes and how many there are.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct AccountRoutes {
+    /// Routes, in the imported file's order.
+    pub accounts: Vec<AccountRoute>,
+    /// Routes stored in all.
+    pub total: u64,
+}
+
+/// The account routes.
+pub async fn account_routes() -> Result<AccountRoutes, ApiError> {
+    get("routing/accounts").await
+}
+
+/// A refused import: the failure and, when the file had wrong lines, each with its reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportFailure {
+    /// What went wrong (`invalid_csv`: "Nothing was imported: …").
+    pub error: ApiError,
+    /// The wrong lines, in the file's order.
+    pub lines: Vec<LineError>,
+}
+
+/// Replaces every account route with those of `csv` (CSV text, or a chosen file); answers how
+/// many were imported. All or nothing: on any wrong line nothing changes.
+pub async fn import_account_routes(csv: JsValue) -> Result<u64, ImportFailure> {
+    #[derive(serde::Deserialize)]
+    struct Imported {
+        #[serde(default)]
+        imported: u64,
+    }
+    #[derive(serde::Deserialize)]
+    struct Refused {
+        error: Lines,
+    }
+    #[derive(serde::Deserialize)]
+    struct Lines {
+        #[serde(default)]
+        lines: Vec<LineError>,
+    }
+    match call_raw("PUT", "routing/accounts", "text/csv", csv).await {
+        Ok((_, json)) => serde_wasm_bindgen::from_value::<Imported>(json)
+            .map(|i| i.imported)
+            .map_err(|_| ImportFailure { error: unexpected(), lines: Vec::new() }),
+        Err((error, json)) => {
+            let lines = serde_wasm_bindgen::from_value::<Refused>(json).map(|r| r.error.lines).unwrap_or_default();
+            Err(ImportFailure { error, lines })
+        }
+    }
+}
+
+/// What the simulator asks: a visitor booking at `start`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SimulationRequest {
+    /// The meeting's start, RFC 3339.
+    pub start: String,
+    /// The visitor's email; their stored lead supplies `lead.*` fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The meeting's length; the site's default when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_minutes: Option<u32>,
+    /// The visitor's answers by card id (`answer.<card id>` for rules).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub answers: BTreeMap<String, String>,
+}
+
+/// Who would get the meeting, and why; nothing is booked.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Simulation {
+    /// The agent, or `None` when nobody would.
+    #[serde(default)]
+    pub agent: Option<AgentRef>,
+    /// The paragraph a booked meeting would carry.
+    #[serde(default)]
+    pub explanation: String,
+    /// What the visitor would be shown when nobody is free and the fallback is a message.
+    #[serde(default)]
+    pub fallback_message: Option<String>,
+    /// Every stage evaluated.
+    #[serde(default)]
+    pub trace: Trace,
+}
+
+/// Asks who would get a meeting for this visitor at this time, without booking it.
+pub async fn simulate_routing(request: &SimulationRequest) -> Result<Simulation, ApiError> {
+    let (_, json) = call("POST", "routing/simulate", Some(to_json(request)?)).await?;
+    serde_wasm_bindgen::from_value(json).map_err(|_| unexpected())
 }
 
 /// `GET marketo`: whether Marketo is connected and, when it is, the connection's health, the
@@ -250,7 +422,7 @@ pub struct OutboxItem {
     pub attempts: f64,
 }
 
-fn unexpected() -> ApiError {
+pub(crate) fn unexpected() -> ApiError {
     ApiError { status: 0, code: String::new(), message: "Unexpected answer from the server.".into() }
 }
 

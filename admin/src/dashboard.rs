@@ -1,40 +1,80 @@
-//! `Dashboard`: the signed-in admin's tabs: meetings and routing, agents' calendars, and
-//! integrations. The tab is kept in the address's fragment (`#integrations`) so a reload stays
+//! `Dashboard`: the signed-in admin's tabs: meetings, routing, agents' calendars, dialogues,
+//! configuration, analytics and integrations. The tab is kept in the address's fragment (`#integrations`) so a reload stays
 //! put; the fragment may carry a query after the slug (`#calendar?connect=connected`, where
 //! the edge sends the admin back from a calendar consent), which the tab reads. A tab that is
 //! not shown is unmounted, which stops its polling.
 
+use crate::analytics::AnalyticsPanel;
+use crate::app::Role;
 use crate::calendar::CalendarPanel;
+use crate::configuration::ConfigurationPanel;
+use crate::dialogues::DialoguesPanel;
 use crate::integrations::IntegrationsPanel;
 use crate::meetings_table::MeetingsTable;
-use crate::routing_panel::RoutingPanel;
+use crate::routing::RoutingPanel;
+use crate::team::TeamPanel;
 use leptos::prelude::*;
 
 /// A dashboard tab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tab {
     Meetings,
+    Routing,
     Calendar,
+    Dialogues,
+    Configuration,
+    Analytics,
     Integrations,
+    Team,
 }
 
 impl Tab {
-    const ALL: [Tab; 3] = [Tab::Meetings, Tab::Calendar, Tab::Integrations];
+    const ALL: [Tab; 8] = [
+        Tab::Meetings,
+        Tab::Routing,
+        Tab::Calendar,
+        Tab::Dialogues,
+        Tab::Configuration,
+        Tab::Analytics,
+        Tab::Integrations,
+        Tab::Team,
+    ];
+
+    /// What an agent's account may open: their meetings and their calendar.
+    const AGENT: [Tab; 2] = [Tab::Meetings, Tab::Calendar];
+
+    /// The tabs a role sees, in order.
+    fn visible(role: Role) -> Vec<Tab> {
+        match role {
+            Role::Admin => Tab::ALL.to_vec(),
+            Role::Agent => Tab::AGENT.to_vec(),
+        }
+    }
 
     /// The fragment naming the tab (no element carries it as an id, so the page does not scroll).
     fn slug(self) -> &'static str {
         match self {
             Tab::Meetings => "meetings",
+            Tab::Routing => "routing",
             Tab::Calendar => "calendar",
+            Tab::Dialogues => "dialogues",
+            Tab::Configuration => "configuration",
+            Tab::Analytics => "analytics",
             Tab::Integrations => "integrations",
+            Tab::Team => "team",
         }
     }
 
     fn label(self) -> &'static str {
         match self {
-            Tab::Meetings => "Meetings & routing",
+            Tab::Meetings => "Meetings",
+            Tab::Routing => "Routing",
             Tab::Calendar => "Calendar",
+            Tab::Dialogues => "Dialogues",
+            Tab::Configuration => "Configuration",
+            Tab::Analytics => "Analytics",
             Tab::Integrations => "Integrations",
+            Tab::Team => "Team",
         }
     }
 
@@ -55,7 +95,11 @@ impl Tab {
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let location = window().location();
-    let tab = RwSignal::new(Tab::from_fragment(&location.hash().unwrap_or_default()));
+    let role = use_context::<Role>().unwrap_or(Role::Agent);
+    let visible = Tab::visible(role);
+    let asked = Tab::from_fragment(&location.hash().unwrap_or_default());
+    // A saved fragment naming a tab this role does not see falls back to the first one.
+    let tab = RwSignal::new(if visible.contains(&asked) { asked } else { Tab::Meetings });
     let buttons = Tab::ALL.map(|_| NodeRef::<leptos::html::Button>::new());
     let select = move |next: Tab, focus: bool| {
         tab.set(next);
@@ -65,23 +109,27 @@ pub fn Dashboard() -> impl IntoView {
         }
     };
     // Arrow keys, Home and End move between tabs, as in the WAI-ARIA tabs pattern.
+    let order = visible.clone();
     let keydown = move |ev: leptos::ev::KeyboardEvent| {
-        let last = Tab::ALL.len() - 1;
-        let current = tab.get_untracked().index();
+        let count = order.len();
+        let last = count.saturating_sub(1);
+        let current = order.iter().position(|t| *t == tab.get_untracked()).unwrap_or(0);
         let next = match ev.key().as_str() {
-            "ArrowRight" => (current + 1) % Tab::ALL.len(),
-            "ArrowLeft" => (current + last) % Tab::ALL.len(),
+            "ArrowRight" => (current + 1) % count.max(1),
+            "ArrowLeft" => (current + last) % count.max(1),
             "Home" => 0,
             "End" => last,
             _ => return,
         };
         ev.prevent_default();
-        select(Tab::ALL[next], true);
+        if let Some(t) = order.get(next) {
+            select(*t, true);
+        }
     };
     view! {
         <nav class="tabs" aria-label="Sections">
             <div role="tablist" aria-label="Dashboard sections" on:keydown=keydown>
-                {Tab::ALL.into_iter().map(|t| view! {
+                {visible.into_iter().map(|t| view! {
                     <button
                         type="button"
                         role="tab"
@@ -100,8 +148,13 @@ pub fn Dashboard() -> impl IntoView {
         {move || {
             let t = tab.get();
             let content = match t {
-                Tab::Meetings => view! { <RoutingPanel/><MeetingsTable/> }.into_any(),
+                Tab::Meetings => view! { <MeetingsTable/> }.into_any(),
+                Tab::Routing => view! { <RoutingPanel/> }.into_any(),
                 Tab::Calendar => view! { <CalendarPanel/> }.into_any(),
+                Tab::Dialogues => view! { <DialoguesPanel/> }.into_any(),
+                Tab::Configuration => view! { <ConfigurationPanel/> }.into_any(),
+                Tab::Analytics => view! { <AnalyticsPanel/> }.into_any(),
+                Tab::Team => view! { <TeamPanel/> }.into_any(),
                 Tab::Integrations => view! { <IntegrationsPanel/> }.into_any(),
             };
             view! {
@@ -122,9 +175,17 @@ mod tests {
         assert_eq!(Tab::from_fragment(""), Tab::Meetings);
         assert_eq!(Tab::from_fragment("#integrations"), Tab::Integrations);
         assert_eq!(Tab::from_fragment("#calendar"), Tab::Calendar);
+        assert_eq!(Tab::from_fragment("#routing"), Tab::Routing);
         assert_eq!(Tab::from_fragment("#calendar?connect=connected"), Tab::Calendar);
         assert_eq!(Tab::from_fragment("#calendarx"), Tab::Meetings);
         assert_eq!(Tab::from_fragment("#nope?calendar"), Tab::Meetings);
-        assert_eq!(Tab::ALL.map(Tab::slug), ["meetings", "calendar", "integrations"]);
+        assert_eq!(
+            Tab::ALL.map(Tab::slug),
+            ["meetings", "routing", "calendar", "dialogues", "configuration", "analytics", "integrations", "team"]
+        );
+        assert_eq!(
+            Tab::ALL.map(Tab::label),
+            ["Meetings", "Routing", "Calendar", "Dialogues", "Configuration", "Analytics", "Integrations", "Team"]
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! (progress, freshness, the fields it copies), the activity outbox, and the blocked email
 //! domains.
 
-mod blocked_domains;
+pub(crate) mod blocked_domains;
 mod connection_card;
 mod field_picker;
 pub(crate) mod format;

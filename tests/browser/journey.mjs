@@ -88,7 +88,8 @@ try {
     // below is refused with 400 on purpose; anything else is a problem.
     const url = m.location().url;
     const expected = url.endsWith("/api/admin/v1/session")
-      || (url.endsWith("/api/admin/v1/settings/blocked-domains") && m.text().includes("status of 400"));
+      || (url.endsWith("/api/admin/v1/settings/blocked-domains") && m.text().includes("status of 400"))
+      || (url.endsWith("/api/admin/v1/routing/accounts") && m.text().includes("status of 400"));
     if (m.type() === "error" && !expected) problems.push(`admin console error: ${m.text()} (${url})`);
   });
   await admin.goto(`${EDGE_URL}/admin/`);
@@ -103,11 +104,30 @@ try {
   const agent = (await row.locator("td").nth(1).textContent()).trim();
   const why = (await row.locator("td.why").textContent()).trim();
   if (!why.includes(agent)) throw new Error(`the explanation "${why}" does not name ${agent}`);
+  await shot(admin, "admin-meetings");
+
+  // The routing tab: the order with who is next, and meetings per agent over all time.
+  await admin.getByRole("tab", { name: "Routing" }).click();
+  await admin.locator("#routing-period").selectOption("all");
   await admin.locator('li:has(.badge)').waitFor();
   const next = (await admin.locator("li:has(.badge)").textContent()).replace("next", "").trim();
   if (next === agent) throw new Error(`${agent} took the meeting but is still shown as next`);
   await admin.locator(".bar[data-total='1']").waitFor();
-  await shot(admin, "admin-meetings-and-routing");
+  await shot(admin, "admin-routing");
+
+  // An account-routing CSV with one bad line: nothing is imported, the line is named.
+  await admin.locator("#accounts-paste").fill("domain,owner_email\nacme.com,agent-3@demo.test\nglobex.com,nobody@demo.test\n");
+  await admin.locator("#accounts-import").click();
+  await admin.locator('#accounts-import-errors ol.line-errors li[data-line="3"]').waitFor();
+  await shot(admin, "admin-routing-csv-refused");
+
+  // The calendar tab: every agent on the built-in calendar, each with an editor.
+  await admin.getByRole("tab", { name: "Calendar" }).click();
+  await admin.locator('section[data-agent="agent-1"]').waitFor();
+  await shot(admin, "admin-calendar");
+
+  await admin.getByRole("tab", { name: "Meetings" }).click();
+  await row.waitFor();
 
   await row.getByRole("button", { name: "History" }).click();
   await admin.locator("tr.history", { hasText: "booked" }).waitFor();

@@ -77,6 +77,12 @@ fn drafts_publishing_versions_and_portability() -> Result<()> {
     let detail = app.get(&format!("/api/admin/v1/dialogues/{id}"), None, Some(&cookie))?;
     ensure!(detail.json["versions"].as_array().map(Vec::len) == Some(2), "versions: {}", detail.json);
 
+    // `Confab.start(id)` asks for a published dialogue by id, whatever targeting would choose.
+    let asked = app.get("/api/v1/sites/demo/bootstrap?dialogue=welcome", Some(DEMO_ORIGIN), None)?;
+    ensure!(asked.json["dialogue"]["id"] == "welcome", "an asked-for dialogue: {}", asked.json);
+    let unknown = app.get("/api/v1/sites/demo/bootstrap?dialogue=nope", Some(DEMO_ORIGIN), None)?;
+    ensure!(unknown.json["dialogue"]["id"] == id.as_str(), "an unknown id falls back to targeting: {}", unknown.json);
+
     // Unpublished: visitors get the demo dialogue again.
     app.post(&format!("/api/admin/v1/dialogues/{id}/unpublish"), "", None, Some(&cookie))?;
     ensure!(bootstrap_dialogue(&app)?.0 == "welcome", "an unpublished dialogue still reaches visitors");

@@ -47,8 +47,10 @@ impl Api {
         url.strip_prefix(&self.base).is_some_and(|rest| rest.starts_with('/'))
     }
 
-    /// Branding and the dialogue to show on this page (the edge targets by URL and referrer).
-    pub async fn bootstrap(&self) -> Result<Bootstrap, ApiError> {
+    /// Branding and the dialogue to show on this page (the edge targets by URL and referrer),
+    /// with the JSON they were read from. `dialogue` asks for one dialogue by id
+    /// (`Confab.start`).
+    pub async fn bootstrap(&self, dialogue: Option<&str>) -> Result<(Bootstrap, JsValue), ApiError> {
         let page = |key: &str| {
             let location = js_sys::Reflect::get(&js_sys::global(), &key.into()).unwrap_or(JsValue::UNDEFINED);
             let field = if key == "location" { "href" } else { "referrer" };
@@ -58,7 +60,10 @@ impl Api {
         if let Some(mkto) = munchkin_cookie() {
             path += &format!("&mkto={}", encode(&mkto));
         }
-        self.call("GET", &path, None, decode::bootstrap, None).await
+        if let Some(dialogue) = dialogue {
+            path += &format!("&dialogue={}", encode(dialogue));
+        }
+        self.call("GET", &path, None, decode::bootstrap_with_json, None).await
     }
 
     /// Who the visitor is now (after a bootstrap that said Marketo was still being asked).
@@ -70,12 +75,23 @@ impl Api {
         self.call("GET", &path, None, decode::some_visitor, None).await
     }
 
-    /// Tells the edge the visitor's email: the lead is found or created, and the page's
-    /// Munchkin cookie tied to it. Refused for a blocked domain.
-    pub async fn identify(&self, email: &str, visitor_id: &str) -> Result<Visitor, ApiError> {
+    /// Tells the edge the visitor's email (and other `fields` by lead field name, from
+    /// `Confab.identify`): the lead is found or created, and the page's Munchkin cookie tied to
+    /// it. Refused for a blocked domain.
+    pub async fn identify(
+        &self,
+        email: &str,
+        visitor_id: &str,
+        fields: &[(String, String)],
+    ) -> Result<Visitor, ApiError> {
         let mkto = munchkin_cookie();
         let body =
             decode::object(&[("email", Some(email)), ("mkto", mkto.as_deref()), ("visitor_id", Some(visitor_id))]);
+        let extra = js_sys::Object::new();
+        for (name, value) in fields {
+            let _ = js_sys::Reflect::set(&extra, &JsValue::from_str(name), &JsValue::from_str(value));
+        }
+        let _ = js_sys::Reflect::set(&body, &"fields".into(), &extra);
         self.call("POST", "/identify", Some(body), decode::some_visitor, None).await
     }
 
@@ -183,8 +199,9 @@ impl Api {
 }
 
 /// The visitor's ids: one kept in the host page's `localStorage` (across visits) and one in
-/// its `sessionStorage` (this browsing session). They are created only once the visitor has
-/// opened the chat; where storage is refused they live as long as the page.
+/// its `sessionStorage` (this browsing session). Ids already stored are read when the chat
+/// opens; new ones are written only once the visitor interacts with the chat ([`Ids::keep`]),
+/// and where storage is refused they live as long as the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ids {
     /// Across visits.
@@ -193,32 +210,45 @@ pub struct Ids {
     pub session: String,
 }
 
+/// Where the ids are kept: (storage, key).
+const VISITOR_KEY: (&str, &str) = ("localStorage", "confab_vid");
+const SESSION_KEY: (&str, &str) = ("sessionStorage", "confab_sid");
+
 impl Ids {
-    /// Reads or creates both ids.
+    /// The stored ids, or new ones (not written yet).
     pub fn load() -> Self {
-        Ids { visitor: stored_id("localStorage", "confab_vid"), session: stored_id("sessionStorage", "confab_sid") }
+        let read = |(storage, key): (&str, &str)| {
+            storage_get(storage, key)
+                .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+                .unwrap_or_else(|| random_key().unwrap_or_else(|| format!("v{}", js_sys::Date::now() as u64)))
+        };
+        Ids { visitor: read(VISITOR_KEY), session: read(SESSION_KEY) }
+    }
+
+    /// Writes both ids (the visitor has interacted with the chat).
+    pub fn keep(&self) {
+        storage_set(VISITOR_KEY.0, VISITOR_KEY.1, &self.visitor);
+        storage_set(SESSION_KEY.0, SESSION_KEY.1, &self.session);
     }
 }
 
-fn stored_id(storage: &str, key: &str) -> String {
-    let read = || -> Option<String> {
-        let store = js_sys::Reflect::get(&js_sys::global(), &storage.into()).ok()?;
-        let get: js_sys::Function = js_sys::Reflect::get(&store, &"getItem".into()).ok()?.dyn_into().ok()?;
-        let value = get.call1(&store, &key.into()).ok()?.as_string()?;
-        (!value.is_empty() && value.len() <= 64 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-            .then_some(value)
-    };
-    if let Some(id) = read() {
-        return id;
-    }
-    let id = random_key().unwrap_or_else(|| format!("v{}", js_sys::Date::now() as u64));
+/// `window[storage].getItem(key)`; `None` when absent or when storage is refused.
+fn storage_get(storage: &str, key: &str) -> Option<String> {
+    let store = js_sys::Reflect::get(&js_sys::global(), &storage.into()).ok()?;
+    let get: js_sys::Function = js_sys::Reflect::get(&store, &"getItem".into()).ok()?.dyn_into().ok()?;
+    get.call1(&store, &key.into()).ok()?.as_string()
+}
+
+/// `window[storage].setItem(key, value)`, or `removeItem` when `value` is empty; a refusal
+/// (private mode, quota, sandbox) is ignored.
+fn storage_set(storage: &str, key: &str, value: &str) {
     let _ = (|| -> Option<()> {
         let store = js_sys::Reflect::get(&js_sys::global(), &storage.into()).ok()?;
-        let set: js_sys::Function = js_sys::Reflect::get(&store, &"setItem".into()).ok()?.dyn_into().ok()?;
-        set.call2(&store, &key.into(), &id.as_str().into()).ok()?;
+        let method = if value.is_empty() { "removeItem" } else { "setItem" };
+        let f: js_sys::Function = js_sys::Reflect::get(&store, &method.into()).ok()?.dyn_into().ok()?;
+        f.call2(&store, &key.into(), &value.into()).ok()?;
         Some(())
     })();
-    id
 }
 
 /// The host page's Munchkin tracking cookie (`_mkto_trk`), read when the chat opens.

@@ -2,28 +2,65 @@
 //! its effects: bot messages (after the configured typing delay), buttons, captures (email,
 //! phone, text) with the engine's reasons for refusing an answer, document links, goals
 //! (forwarded as `goal_reached`), slot offers, the email capture and the booking.
+//!
+//! Once the visitor has interacted (opened the chat themselves, or answered), the conversation
+//! is handed to the loader to keep (`saved.rs`) at each point where it waits for them, and the
+//! chat resumes from there on the next page. Before that nothing is stored.
+//!
+//! What is DOM and storage glue lives in the loader, where it is far smaller than in wasm: the
+//! chat sends it messages through `emit` (`style`, `look`, `input`, `said`, `interacted`,
+//! `keep`; see `widget.js`).
 
 use crate::api::{Api, Ids};
 use crate::email_form::EmailForm;
+use crate::saved::{self, Conversation};
 use crate::slot_picker::SlotPicker;
-use crate::style::CSS;
-use crate::time;
 use crate::transcript::{Line, Speaker, Transcript};
-use confab_domain::api::{BookingRequest, Slot, Visitor};
-use confab_domain::dialogue::{CaptureKind, Choice, Context, Effect, Event, Flow, State, step};
+use crate::{decode, time};
+use confab_domain::api::{BookingRequest, Branding, PublishedDialogue, Slot, Visitor};
+use confab_domain::dialogue::{CaptureKind, Card, Choice, Context, Effect, Event, Flow, State, step};
 use confab_domain::email::Email;
+use js_sys::{Object, Reflect};
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
+use std::cell::RefCell;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 
-/// Forwards chat events (`engaged`, `completed`, `meeting_booked`, `goal_reached`, …) and the
-/// `close` request to the loader.
+/// Forwards chat events (`triggered`, `engaged`, `completed`, `email_captured`,
+/// `meeting_booked`, `goal_reached`) and the `close` request to the loader.
 #[derive(Clone)]
 pub struct Events(pub js_sys::Function);
 
 impl Events {
-    fn emit(&self, name: &str, detail: JsValue) {
-        let _ = self.0.call2(&JsValue::NULL, &name.into(), &detail);
+    /// Calls `emit(name, detail)`.
+    pub fn emit(&self, name: &str, detail: &JsValue) {
+        let _ = self.0.call2(&JsValue::NULL, &name.into(), detail);
+    }
+}
+
+/// What the loader says when it mounts the chat.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The visitor opened the chat themselves (now or earlier in this tab), so ids and the
+    /// conversation may be stored. `false` when the page opened it (`Confab.open()`).
+    pub visitor: bool,
+    /// The dialogue `Confab.start(id)` asked for.
+    pub dialogue: Option<String>,
+    /// The conversation kept in this tab (see `saved.rs`), or `undefined`.
+    pub kept: JsValue,
+}
+
+thread_local! {
+    /// The chat the loader's later commands go to, once it has rendered.
+    static CHAT: RefCell<Option<Ctx>> = const { RefCell::new(None) };
+}
+
+/// Runs the loader's `command` with `arg` (`open` with `{visitor}`, `close`, `start` with a
+/// dialogue id, `identify` with `{email, firstName, …}`); ignored before the chat has rendered.
+pub fn command(command: &str, arg: JsValue) {
+    let chat = CHAT.with(|c| c.borrow().clone());
+    if let Some(chat) = chat {
+        chat.command(command, arg);
     }
 }
 
@@ -59,6 +96,8 @@ struct Ctx {
     input: RwSignal<Input>,
     typing: RwSignal<bool>,
     flow: StoredValue<Option<Flow>>,
+    /// The running dialogue as the edge sent it, kept with the conversation.
+    json: StoredValue<JsValue>,
     state: StoredValue<State>,
     delay_ms: StoredValue<u32>,
     engaged: StoredValue<bool>,
@@ -74,6 +113,11 @@ struct Ctx {
     dialogue: StoredValue<(String, u32)>,
     /// The length of the meeting the booking card offers, in minutes.
     duration: StoredValue<u32>,
+    /// The visitor has interacted: ids and the conversation may be stored.
+    interacted: StoredValue<bool>,
+    /// Bumped when the conversation starts over; what an older one still had to say is dropped.
+    generation: StoredValue<u32>,
+    bot_name: RwSignal<String>,
 }
 
 impl Ctx {
@@ -89,6 +133,19 @@ impl Ctx {
         });
     }
 
+    /// An event's detail: the dialogue, its version and `extra`.
+    fn detail(&self, extra: &[(&str, JsValue)]) -> JsValue {
+        let (dialogue, version) = self.dialogue.get_value();
+        let o: JsValue = Object::new().into();
+        let known = !dialogue.is_empty();
+        let _ = Reflect::set(&o, &"dialogue".into(), &if known { dialogue.into() } else { JsValue::NULL });
+        let _ = Reflect::set(&o, &"version".into(), &if known { version.into() } else { JsValue::NULL });
+        for (key, value) in extra {
+            let _ = Reflect::set(&o, &(*key).into(), value);
+        }
+        o
+    }
+
     /// The card waiting for the visitor's input.
     fn waiting_card(&self) -> Option<String> {
         self.state.get_value().waiting_at.map(|c| c.0)
@@ -99,31 +156,261 @@ impl Ctx {
             let id = lines.len();
             lines.push(Line { id, from, text });
         });
+        self.changed();
+    }
+
+    /// Shows `input` below the transcript.
+    fn show(&self, input: Input) {
+        self.input.set(input);
+        self.changed();
+    }
+
+    /// The conversation changed: it is kept, and the loader moves focus to new controls.
+    fn changed(&self) {
+        let busy = self.input.with_untracked(|i| matches!(i, Input::Wait | Input::LoadingSlots | Input::Booking));
+        self.save();
+        self.events.emit("input", &busy.into());
     }
 
     async fn bot(&self, text: String) {
+        let generation = self.generation.get_value();
         self.typing.set(true);
         sleep(self.delay_ms.get_value()).await;
+        if self.generation.get_value() != generation {
+            return;
+        }
         self.typing.set(false);
         self.say(Speaker::Bot, text);
+        self.events.emit("said", &JsValue::NULL);
+    }
+
+    /// The visitor interacted with the chat: from now on ids and the conversation are stored.
+    fn interact(&self) {
+        if self.interacted.get_value() {
+            return;
+        }
+        self.interacted.set_value(true);
+        self.ids.get_value().keep();
+        self.events.emit("interacted", &JsValue::NULL);
+        self.save();
+    }
+
+    /// Keeps the conversation for the next page, when the visitor has interacted and the chat
+    /// waits for them (so what is kept is never half-played).
+    fn save(&self) {
+        if !self.interacted.get_value() || self.dialogue.with_value(|d| d.0.is_empty()) {
+            return;
+        }
+        let slot = match self.input.get_untracked() {
+            Input::Email(slot) => Some(slot),
+            Input::Choices(_) | Input::Capture(_) | Input::Slots(_) | Input::Ended => None,
+            Input::Wait | Input::LoadingSlots | Input::Booking | Input::Unavailable(_) => return,
+        };
+        let conversation = Conversation {
+            dialogue: self.json.get_value(),
+            state: self.state.get_value(),
+            lines: self.lines.get_untracked(),
+            documents: self.documents.get_untracked(),
+            engaged: self.engaged.get_value(),
+            slot,
+        };
+        self.events.emit("keep", &saved::write(&conversation));
+    }
+
+    /// Takes up the conversation kept in this tab, if any: the transcript as it was and the
+    /// input the card waiting for the visitor calls for. Returns whether there was one.
+    fn resume(&self, kept: &JsValue) -> bool {
+        let Some((dialogue, saved)) = saved::read(kept) else { return false };
+        let flow = dialogue.flow;
+        let waiting = saved.state.waiting_at.as_ref().and_then(|c| flow.card(c)).cloned();
+        let input = match (waiting, saved.slot) {
+            (Some(Card::Question { buttons, .. }), _) => {
+                Input::Choices(buttons.into_iter().map(|b| Choice { label: b.label, value: b.value }).collect())
+            }
+            (Some(Card::Capture { kind, .. }), _) => Input::Capture(kind),
+            (Some(Card::BookMeeting { duration_minutes, .. }), slot) => {
+                self.duration.set_value(duration_minutes);
+                slot.map_or(Input::LoadingSlots, Input::Email)
+            }
+            _ if saved.state.ended => Input::Ended,
+            _ => return false,
+        };
+        self.can_back.set(saved.state.can_go_back(&flow));
+        self.flow.set_value(Some(flow));
+        self.dialogue.set_value((dialogue.id, dialogue.version));
+        self.json.set_value(saved.dialogue);
+        self.state.set_value(saved.state);
+        self.lines.set(saved.lines);
+        self.documents.set(saved.documents);
+        self.engaged.set_value(saved.engaged);
+        if input == Input::LoadingSlots {
+            self.go(Job::Slots(false));
+        }
+        self.show(input);
+        true
+    }
+
+    /// Asks the edge for the branding and the dialogue (`want`: the one `Confab.start` named)
+    /// and starts it, unless the conversation taken up from this tab is that dialogue.
+    fn boot(&self, want: Option<String>, resumed: bool) {
+        let ctx = self.clone();
+        spawn_local(async move {
+            match ctx.api.bootstrap(want.as_deref()).await {
+                Ok((boot, json)) => {
+                    ctx.brand(&boot.branding, &decode::field(&json, "branding"));
+                    let pending = boot.visitor.pending;
+                    ctx.know(boot.visitor);
+                    if pending {
+                        let ctx = ctx.clone();
+                        spawn_local(async move { ctx.upgrade().await });
+                    }
+                    // A conversation already here is kept, unless `Confab.start` asked for
+                    // another dialogue and the edge answered with it.
+                    let running = ctx.dialogue.get_value().0;
+                    let offered = boot.dialogue.as_ref().map(|d| d.id.as_str());
+                    let keep = !running.is_empty()
+                        && match want.as_deref() {
+                            None => resumed,
+                            Some(want) => offered != Some(want) || (want == running && !ctx.state.get_value().ended),
+                        };
+                    if !keep {
+                        ctx.begin(boot.dialogue, decode::field(&json, "dialogue"));
+                    }
+                }
+                Err(e) if !resumed => ctx.show(Input::Unavailable(e.message)),
+                Err(_) => {}
+            }
+        });
+    }
+
+    /// Applies the site's branding: the name and typing delay here; the look (colours, launcher
+    /// side and offsets, font, avatar, privacy link), the teaser and the sound in the loader,
+    /// given the branding as the edge sent it.
+    fn brand(&self, branding: &Branding, json: &JsValue) {
+        self.bot_name.set(branding.bot_name.clone());
+        self.delay_ms.set_value(branding.typing_delay_ms.min(3000));
+        self.events.emit("look", json);
+    }
+
+    /// Starts `dialogue` afresh (`json`: as the edge sent it).
+    fn begin(&self, dialogue: Option<PublishedDialogue>, json: JsValue) {
+        let Some(d) = dialogue else {
+            self.show(Input::Unavailable("There is nobody to chat with right now.".into()));
+            return;
+        };
+        self.clear();
+        self.flow.set_value(Some(d.flow));
+        self.dialogue.set_value((d.id, d.version));
+        self.json.set_value(json);
+        self.state.set_value(State::default());
+        self.engaged.set_value(false);
+        self.track("triggered", None, None);
+        self.events.emit("triggered", &self.detail(&[]));
+        self.go(Job::Step(Event::Start { version: d.version }));
+    }
+
+    /// Empties the transcript and drops what the conversation still had to say.
+    fn clear(&self) {
+        self.generation.update_value(|g| *g += 1);
+        self.typing.set(false);
+        self.show(Input::Wait);
+        self.lines.set(Vec::new());
+        self.documents.set(Vec::new());
+    }
+
+    /// The Restart button: the conversation starts over on the same dialogue version (after a
+    /// failed start, the bootstrap is tried again).
+    fn restart(&self) {
+        self.interact();
+        let (_, version) = self.dialogue.get_value();
+        if self.flow.get_value().is_none() {
+            self.boot(None, false);
+            return;
+        }
+        self.events.emit("keep", &JsValue::NULL);
+        self.clear();
+        let event = if self.state.get_value().started() { Event::Restart } else { Event::Start { version } };
+        self.go(Job::Step(event));
+    }
+
+    /// `Confab.start(id)`: that dialogue, unless it is the one already running.
+    fn start(&self, id: String) {
+        let state = self.state.get_value();
+        if self.dialogue.get_value().0 != id || !state.started() || state.ended {
+            self.boot(Some(id), false);
+        }
+    }
+
+    /// `Confab.identify({email, …})`: the fields join what the engine knows (tokens, skipped
+    /// captures, branches) and a valid email goes to the edge like a typed one.
+    fn identify_page(&self, who: &JsValue) {
+        if !who.is_object() {
+            return;
+        }
+        let mut email = None;
+        let mut fields = Vec::new();
+        for entry in Object::entries(who.unchecked_ref()).iter() {
+            let pair: js_sys::Array = entry.unchecked_into();
+            let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) else { continue };
+            if name == "email" {
+                email = Email::parse(&value).ok().map(|e| e.to_string());
+            } else if name.len() <= 100 && value.len() <= 1000 {
+                fields.push((name, value));
+            }
+        }
+        self.context.update_value(|c| {
+            c.attributes.extend(fields.iter().cloned());
+            if let Some(email) = &email {
+                c.attributes.insert("email".into(), email.clone());
+            }
+        });
+        if let Some(email) = email {
+            self.go(Job::Identify(email, fields));
+        }
+    }
+
+    /// The loader's commands (see [`command`]).
+    fn command(&self, name: &str, arg: JsValue) {
+        match name {
+            "open" if decode::field(&arg, "visitor").as_bool() == Some(true) => self.interact(),
+            "close" => self.track("closed", None, None),
+            "start" => {
+                if let Some(id) = arg.as_string() {
+                    self.start(id);
+                }
+            }
+            "identify" => self.identify_page(&arg),
+            _ => {}
+        }
+    }
+
+    /// Runs `job` in the background. Every step of the dialogue goes through here, so the
+    /// engine's future is compiled once (awaiting it from each caller copies it into each
+    /// caller's future: measured, about 0.8 KB of brotli'd wasm).
+    fn go(&self, job: Job) {
+        spawn_local(run(self.clone(), job));
     }
 
     /// Applies `event` to the dialogue and plays the resulting effects in order, with the
     /// lead's fields when the visitor is known (tokens personalise, known fields are not asked).
     async fn advance(&self, event: Event) {
         let Some(flow) = self.flow.get_value() else { return };
+        let generation = self.generation.get_value();
         match step(&flow, &self.state.get_value(), &event, &self.context.get_value()) {
             Ok((state, effects)) => {
                 self.can_back.set(state.can_go_back(&flow));
                 self.state.set_value(state);
                 let mut refused = false;
                 for effect in effects {
+                    if self.generation.get_value() != generation {
+                        return;
+                    }
                     refused = self.play(effect, refused).await;
                 }
             }
             Err(e) => {
                 self.bot(e.to_string()).await;
-                self.input.set(Input::Ended);
+                self.show(Input::Ended);
             }
         }
     }
@@ -135,13 +422,13 @@ impl Ctx {
             Effect::Say(text) => self.bot(text).await,
             Effect::Ask { text, choices } => {
                 self.bot(text).await;
-                self.input.set(Input::Choices(choices));
+                self.show(Input::Choices(choices));
             }
             Effect::Capture { text, kind, .. } => {
                 if !refused {
                     self.bot(text).await;
                 }
-                self.input.set(Input::Capture(kind));
+                self.show(Input::Capture(kind));
             }
             Effect::Invalid(why) => {
                 self.bot(why).await;
@@ -157,43 +444,44 @@ impl Ctx {
             }
             Effect::ReachGoal { name, score } => {
                 self.track("goal", Some(name.clone()), Some(score.to_string()));
-                let detail = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&detail, &"name".into(), &JsValue::from_str(&name));
-                let _ = js_sys::Reflect::set(&detail, &"score".into(), &JsValue::from(score));
-                self.events.emit("goal_reached", detail.into());
+                self.events.emit("goal_reached", &self.detail(&[("name", name.into()), ("score", score.into())]));
             }
-            Effect::SetField { field, .. } => {
+            Effect::SetField { field, value } => {
                 if field == "email" {
-                    self.events.emit("email_captured", JsValue::NULL);
+                    self.events.emit("email_captured", &self.detail(&[("email", value.into())]));
                 }
             }
             Effect::OfferSlots(minutes) => {
                 self.duration.set_value(minutes);
-                self.offer_slots().await
+                self.offer_slots(true).await
             }
             Effect::End => {
                 self.track("completed", None, None);
-                self.input.set(Input::Ended);
-                self.events.emit("completed", JsValue::NULL);
+                self.show(Input::Ended);
+                self.events.emit("completed", &self.detail(&[]));
             }
         }
         false
     }
 
-    async fn offer_slots(&self) {
-        self.input.set(Input::LoadingSlots);
+    /// Fetches free slots and shows them; `announce` says so in the transcript first (not when
+    /// the conversation resumes on a page where the slots were already announced).
+    async fn offer_slots(&self, announce: bool) {
+        self.show(Input::LoadingSlots);
         match self.api.slots(14, &time::visitor_time_zone(), self.duration.get_value()).await {
             Ok(found) if found.is_empty() => {
                 self.bot("Sorry, nobody has a free slot in the next two weeks. Please check back soon.".into()).await;
-                self.input.set(Input::Ended);
+                self.show(Input::Ended);
             }
             Ok(found) => {
-                self.bot("Here are the next free times, in your time zone. Which suits you?".into()).await;
-                self.input.set(Input::Slots(found));
+                if announce {
+                    self.bot("Here are the next free times, in your time zone. Which suits you?".into()).await;
+                }
+                self.show(Input::Slots(found));
             }
             Err(e) => {
                 self.bot(e.message).await;
-                self.input.set(Input::Ended);
+                self.show(Input::Ended);
             }
         }
     }
@@ -202,40 +490,42 @@ impl Ctx {
         if !self.engaged.get_value() {
             self.engaged.set_value(true);
             self.track("engaged", self.waiting_card(), None);
-            self.events.emit("engaged", JsValue::NULL);
+            let card = self.waiting_card().map_or(JsValue::NULL, JsValue::from);
+            self.events.emit("engaged", &self.detail(&[("card", card)]));
         }
     }
 
     fn choose(&self, choice: Choice) {
+        self.interact();
         self.engage();
         self.track("answer", self.waiting_card(), Some(choice.value.clone()));
         self.say(Speaker::Visitor, choice.label);
-        self.input.set(Input::Wait);
-        let ctx = self.clone();
-        spawn_local(async move { ctx.advance(Event::Choose(choice.value)).await });
+        self.show(Input::Wait);
+        self.go(Job::Step(Event::Choose(choice.value)));
     }
 
     /// The visitor's typed answer to a capture; the engine checks it. An email is first
     /// given to the edge, which refuses blocked domains and makes the visitor known.
     fn answer(&self, text: String, kind: CaptureKind) {
+        self.interact();
         self.engage();
         self.track("capture", self.waiting_card(), Some(text.clone()));
         self.say(Speaker::Visitor, text.clone());
-        self.input.set(Input::Wait);
+        self.show(Input::Wait);
         let ctx = self.clone();
         spawn_local(async move {
             if kind == CaptureKind::Email && Email::parse(&text).is_ok() && !ctx.identify(&text).await {
-                ctx.input.set(Input::Capture(kind));
+                ctx.show(Input::Capture(kind));
                 return;
             }
-            ctx.advance(Event::Answer(text)).await
+            ctx.go(Job::Step(Event::Answer(text)));
         });
     }
 
     /// Sends the email to the edge; `false` (after saying why) when the edge refuses it.
     /// Any other failure lets the conversation go on: the visitor is never blocked by ours.
     async fn identify(&self, email: &str) -> bool {
-        match self.api.identify(email, &self.ids.get_value().visitor).await {
+        match self.api.identify(email, &self.ids.get_value().visitor, &[]).await {
             Ok(visitor) => {
                 self.know(visitor);
                 true
@@ -271,14 +561,15 @@ impl Ctx {
     }
 
     fn back(&self) {
-        self.input.set(Input::Wait);
-        let ctx = self.clone();
-        spawn_local(async move { ctx.advance(Event::Back).await });
+        self.interact();
+        self.show(Input::Wait);
+        self.go(Job::Step(Event::Back));
     }
 
     fn pick(&self, slot: Slot) {
+        self.interact();
         self.say(Speaker::Visitor, time::slot_label(&slot.start));
-        self.input.set(Input::Wait);
+        self.show(Input::Wait);
         // An email the visitor already gave in this conversation is not asked for again.
         let captured =
             self.flow.get_value().and_then(|flow| self.state.get_value().captured(&flow, "email").map(str::to_owned));
@@ -289,20 +580,21 @@ impl Ctx {
         let ctx = self.clone();
         spawn_local(async move {
             ctx.bot("Great choice. What's your email address, so your agent can reach you?".into()).await;
-            ctx.input.set(Input::Email(slot));
+            ctx.show(Input::Email(slot));
         });
     }
 
     /// Books `slot` for `email`; `typed` when the visitor just typed it in the email form.
     fn book(&self, slot: Slot, email: String, typed: bool) {
         if typed {
+            self.interact();
             self.say(Speaker::Visitor, email.clone());
         }
-        self.input.set(Input::Booking);
+        self.show(Input::Booking);
         let ctx = self.clone();
         spawn_local(async move {
             if typed && !ctx.identify(&email).await {
-                ctx.input.set(Input::Email(slot));
+                ctx.show(Input::Email(slot));
                 return;
             }
             let request = BookingRequest {
@@ -317,9 +609,16 @@ impl Ctx {
             match ctx.api.book(&request).await {
                 Ok(booking) => {
                     if typed {
-                        ctx.events.emit("email_captured", JsValue::NULL);
+                        ctx.events.emit("email_captured", &ctx.detail(&[("email", email.into())]));
                     }
-                    ctx.events.emit("meeting_booked", JsValue::from_str(booking.meeting_id.as_str()));
+                    let detail = ctx.detail(&[
+                        ("meeting_id", booking.meeting_id.as_str().into()),
+                        ("agent", booking.agent.name.as_str().into()),
+                        ("agent_id", booking.agent.id.as_str().into()),
+                        ("start", booking.start.as_str().into()),
+                        ("end", booking.end.as_str().into()),
+                    ]);
+                    ctx.events.emit("meeting_booked", &detail);
                     let text =
                         format!("You're booked with {} on {}.", booking.agent.name, time::slot_label(&slot.start));
                     ctx.bot(text).await;
@@ -327,18 +626,40 @@ impl Ctx {
                     if let Some(url) = booking.invite_url.filter(|u| ctx.api.is_own(u)) {
                         ctx.documents.update(|docs| docs.push(("Add to your calendar (.ics)".into(), url)));
                     }
-                    ctx.advance(Event::Booked).await;
+                    ctx.go(Job::Step(Event::Booked));
                 }
                 Err(e) if e.code == "slot_taken" || e.code == "not_a_slot" => {
                     ctx.bot(e.message).await;
-                    ctx.offer_slots().await;
+                    ctx.go(Job::Slots(true));
                 }
                 Err(e) => {
                     ctx.bot(e.message).await;
-                    ctx.input.set(Input::Email(slot));
+                    ctx.show(Input::Email(slot));
                 }
             }
         });
+    }
+}
+
+/// Background work of the conversation.
+enum Job {
+    /// Apply this event to the dialogue and play its effects.
+    Step(Event),
+    /// Offer slots; `true` to announce them.
+    Slots(bool),
+    /// Tell the edge who the page says the visitor is: email and other lead fields.
+    Identify(String, Vec<(String, String)>),
+}
+
+async fn run(ctx: Ctx, job: Job) {
+    match job {
+        Job::Step(event) => ctx.advance(event).await,
+        Job::Slots(announce) => ctx.offer_slots(announce).await,
+        Job::Identify(email, fields) => {
+            if let Ok(visitor) = ctx.api.identify(&email, &ctx.ids.get_value().visitor, &fields).await {
+                ctx.know(visitor);
+            }
+        }
     }
 }
 
@@ -355,12 +676,6 @@ async fn sleep(ms: u32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Only `#rrggbb` colours reach the style attribute.
-fn safe_color(color: &str) -> &str {
-    let ok = color.len() == 7 && color.starts_with('#') && color[1..].bytes().all(|b| b.is_ascii_hexdigit());
-    if ok { color } else { "#4f46e5" }
-}
-
 /// The chat panel's content.
 #[component]
 pub fn Chat(
@@ -370,6 +685,8 @@ pub fn Chat(
     site: String,
     /// Where chat events go.
     events: Events,
+    /// How the loader opened the chat.
+    options: Options,
 ) -> impl IntoView {
     let ctx = Ctx {
         api: Api::new(&base, &site),
@@ -378,6 +695,7 @@ pub fn Chat(
         input: RwSignal::new(Input::Wait),
         typing: RwSignal::new(false),
         flow: StoredValue::new(None),
+        json: StoredValue::new(JsValue::NULL),
         state: StoredValue::new(State::default()),
         delay_ms: StoredValue::new(0),
         engaged: StoredValue::new(false),
@@ -387,44 +705,23 @@ pub fn Chat(
         ids: StoredValue::new(Ids::load()),
         dialogue: StoredValue::new((String::new(), 0)),
         duration: StoredValue::new(30),
+        interacted: StoredValue::new(false),
+        generation: StoredValue::new(0),
+        bot_name: RwSignal::new(String::from("Chat")),
     };
-    let bot_name = RwSignal::new(String::from("Chat"));
-    let accent = RwSignal::new(String::from("#4f46e5"));
-    {
-        let ctx = ctx.clone();
-        spawn_local(async move {
-            match ctx.api.bootstrap().await {
-                Ok(boot) => {
-                    bot_name.set(boot.branding.bot_name.clone());
-                    accent.set(safe_color(&boot.branding.primary_color).to_owned());
-                    ctx.delay_ms.set_value(boot.branding.typing_delay_ms.min(3000));
-                    let pending = boot.visitor.pending;
-                    ctx.know(boot.visitor);
-                    if pending {
-                        let ctx = ctx.clone();
-                        spawn_local(async move { ctx.upgrade().await });
-                    }
-                    match boot.dialogue {
-                        Some(d) => {
-                            ctx.flow.set_value(Some(d.flow));
-                            ctx.dialogue.set_value((d.id.clone(), d.version));
-                            ctx.track("triggered", None, None);
-                            ctx.events.emit("triggered", JsValue::from_str(&d.id));
-                            ctx.advance(Event::Start { version: d.version }).await;
-                        }
-                        None => ctx.input.set(Input::Unavailable("There is nobody to chat with right now.".into())),
-                    }
-                }
-                Err(e) => ctx.input.set(Input::Unavailable(e.message)),
-            }
-        });
+    CHAT.with(|c| *c.borrow_mut() = Some(ctx.clone()));
+    let resumed = ctx.resume(&options.kept);
+    if options.visitor {
+        ctx.interact();
     }
+    ctx.boot(options.dialogue, resumed);
     let close = {
         let ctx = ctx.clone();
-        move |_| {
-            ctx.track("closed", None, None);
-            ctx.events.emit("close", JsValue::NULL)
-        }
+        move |_| ctx.events.emit("close", &JsValue::NULL)
+    };
+    let restart = {
+        let ctx = ctx.clone();
+        move |_| ctx.restart()
     };
     let input_view = {
         let ctx = ctx.clone();
@@ -454,10 +751,6 @@ pub fn Chat(
                 let ctx = ctx.clone();
                 let captured = kind;
                 let value = RwSignal::new(String::new());
-                let field: NodeRef<leptos::html::Input> = NodeRef::new();
-                field.on_load(|input| {
-                    let _ = input.focus();
-                });
                 let (kind, autocomplete, label) = match kind {
                     CaptureKind::Email => ("email", "email", "Your email"),
                     CaptureKind::Phone => ("tel", "tel", "Your phone number"),
@@ -476,7 +769,6 @@ pub fn Chat(
                                 type=kind
                                 autocomplete=autocomplete
                                 maxlength="1000"
-                                node_ref=field
                                 prop:value=move || value.get()
                                 on:input=move |ev| value.set(event_target_value(&ev))
                             />
@@ -526,15 +818,28 @@ pub fn Chat(
             }
         })
     };
+    let bot_name = ctx.bot_name;
     view! {
-        <div class="chat" role="dialog" aria-label=move || format!("Chat with {}", bot_name.get()) style=move || format!("--accent:{}", accent.get())>
-            <style>{CSS}</style>
+        <div class="chat" role="dialog" tabindex="-1" aria-label=move || format!("Chat with {}", bot_name.get())>
             <header class="head">
-                <span class="name">{move || bot_name.get()}</span>
-                <button type="button" class="close" aria-label="Close chat" on:click=close>"×"</button>
+                <div class="who">
+                    <img class="avatar" alt="" hidden/>
+                    <span class="name">{move || bot_name.get()}</span>
+                </div>
+                <div class="tools">
+                    <button type="button" class="restart" aria-label="Restart the conversation" on:click=restart>
+                        "Restart"
+                    </button>
+                    <button type="button" class="close" aria-label="Close chat" on:click=close>"×"</button>
+                </div>
             </header>
             <Transcript lines=ctx.lines typing=ctx.typing/>
-            <div class="input">{documents_view}{input_view}{back_view}</div>
+            <div class="input">
+                {documents_view}
+                {input_view}
+                {back_view}
+                <a class="privacy" hidden target="_blank" rel="noopener noreferrer">"Privacy policy"</a>
+            </div>
         </div>
     }
 }

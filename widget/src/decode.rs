@@ -4,26 +4,30 @@
 //! The shapes are those of `confab_domain::api`; the browser journey test exercises them all.
 
 use confab_domain::api::{AgentRef, Booking, Bootstrap, Branding, PublishedDialogue, Slot, Visitor};
-use confab_domain::dialogue::{Button, CaptureKind, Card, Flow, Rule};
+use confab_domain::dialogue::{Answer, Button, CaptureKind, Card, Flow, Rule, State};
 use confab_domain::ids::{AgentId, CardId, MeetingId, SiteId};
 use confab_domain::targeting::{Condition, Group, Mode};
 use js_sys::{Array, Reflect};
 use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 
-fn field(v: &JsValue, key: &str) -> JsValue {
+/// `v[key]`, `undefined` when absent.
+pub fn field(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn string(v: &JsValue, key: &str) -> Option<String> {
+/// `v[key]` when it is a string.
+pub fn string(v: &JsValue, key: &str) -> Option<String> {
     field(v, key).as_string()
 }
 
-fn number(v: &JsValue, key: &str) -> Option<u32> {
+/// `v[key]` when it is a number that fits a `u32` (fractions dropped).
+pub fn number(v: &JsValue, key: &str) -> Option<u32> {
     field(v, key).as_f64().filter(|n| *n >= 0.0 && *n <= f64::from(u32::MAX)).map(|n| n as u32)
 }
 
-fn list(v: &JsValue, key: &str) -> Vec<JsValue> {
+/// The items of the array `v[key]`; empty when it is not an array.
+pub fn list(v: &JsValue, key: &str) -> Vec<JsValue> {
     field(v, key).dyn_into::<Array>().map(|a| a.iter().collect()).unwrap_or_default()
 }
 
@@ -121,21 +125,67 @@ pub fn bootstrap(v: &JsValue) -> Option<Bootstrap> {
         primary_color: string(&b, "primary_color").unwrap_or(defaults.primary_color),
         launcher_position: string(&b, "launcher_position").unwrap_or(defaults.launcher_position),
         typing_delay_ms: number(&b, "typing_delay_ms").unwrap_or(defaults.typing_delay_ms),
-        ..Branding { bot_name: String::new(), primary_color: String::new(), launcher_position: String::new(), ..defaults }
+        ..Branding {
+            bot_name: String::new(),
+            primary_color: String::new(),
+            launcher_position: String::new(),
+            ..defaults
+        }
     };
-    let d = field(v, "dialogue");
-    let flow = field(&d, "flow");
-    let dialogue = (|| {
-        Some(PublishedDialogue {
-            id: string(&d, "id")?,
-            version: number(&d, "version")?,
-            flow: Flow {
-                start: card_id(&flow, "start")?,
-                cards: list(&flow, "cards").iter().map(card).collect::<Option<_>>()?,
-            },
-        })
-    })();
+    let dialogue = dialogue(&field(v, "dialogue"));
     Some(Bootstrap { site: SiteId(string(v, "site")?), branding, dialogue, visitor: visitor(&field(v, "visitor")) })
+}
+
+/// [`bootstrap`] with the JSON it was read from (the widget keeps the dialogue as the edge sent
+/// it, to resume the conversation on that version after a navigation).
+pub fn bootstrap_with_json(v: &JsValue) -> Option<(Bootstrap, JsValue)> {
+    Some((bootstrap(v)?, v.clone()))
+}
+
+/// A published dialogue: `{id, version, flow: {start, cards}}`; `None` when anything is malformed.
+pub fn dialogue(d: &JsValue) -> Option<PublishedDialogue> {
+    let flow = field(d, "flow");
+    Some(PublishedDialogue {
+        id: string(d, "id")?,
+        version: number(d, "version")?,
+        flow: Flow {
+            start: card_id(&flow, "start")?,
+            cards: list(&flow, "cards").iter().map(card).collect::<Option<_>>()?,
+        },
+    })
+}
+
+/// The engine's [`State`] as serde writes it (`{version, waiting_at, answers: [{card, value}],
+/// goals, ended}`).
+pub fn state(v: &JsValue) -> Option<State> {
+    Some(State {
+        version: number(v, "version")?,
+        waiting_at: card_id(v, "waiting_at"),
+        answers: list(v, "answers")
+            .iter()
+            .map(|a| Some(Answer { card: card_id(a, "card")?, value: string(a, "value")? }))
+            .collect::<Option<_>>()?,
+        goals: list(v, "goals").iter().map(|g| g.as_string().map(CardId)).collect::<Option<_>>()?,
+        ended: field(v, "ended").as_bool()?,
+    })
+}
+
+/// [`state`]'s inverse: the JSON serde would write for `state`.
+pub fn state_json(state: &State) -> JsValue {
+    let o = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+    };
+    set("version", &JsValue::from(state.version));
+    set("waiting_at", &state.waiting_at.as_ref().map_or(JsValue::NULL, |c| JsValue::from_str(c.as_str())));
+    let answers = Array::new();
+    for a in &state.answers {
+        answers.push(&object(&[("card", Some(a.card.as_str())), ("value", Some(&a.value))]));
+    }
+    set("answers", &answers);
+    set("goals", &state.goals.iter().map(|g| JsValue::from_str(g.as_str())).collect::<Array>());
+    set("ended", &JsValue::from_bool(state.ended));
+    o.into()
 }
 
 /// `GET …/identity`, `POST …/identify` and the bootstrap's `visitor`: who the visitor is.

@@ -11,10 +11,6 @@ pub fn EmailForm(
 ) -> impl IntoView {
     let value = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let field: NodeRef<leptos::html::Input> = NodeRef::new();
-    field.on_load(|input| {
-        let _ = input.focus();
-    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match Email::parse(&value.get_untracked()) {
@@ -34,7 +30,6 @@ pub fn EmailForm(
                     type="email"
                     autocomplete="email"
                     maxlength="254"
-                    node_ref=field
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
                     aria-invalid=move || if error.get().is_some() { "true" } else { "false" }

@@ -10,16 +10,32 @@ mod api;
 mod chat;
 mod decode;
 mod email_form;
+mod saved;
 mod slot_picker;
 mod style;
 mod time;
 mod transcript;
 
 /// Mounts the chat into `panel` (an element inside the loader's shadow root).
-/// `base` is the edge's origin, `site` the site id, and `emit(name, detail)` forwards the
-/// chat's events to `window.Confab` listeners.
+/// `base` is the edge's origin, `site` the site id, `emit(name, detail)` carries the chat's
+/// events and its messages to the loader, and `options` says how the chat was opened
+/// (`{visitor, dialogue, kept}`, see `chat::Options`). Later commands come through [`control`].
 #[wasm_bindgen]
-pub fn mount(panel: web_sys::HtmlElement, base: String, site: String, emit: js_sys::Function) {
+pub fn mount(panel: web_sys::HtmlElement, base: String, site: String, emit: js_sys::Function, options: JsValue) {
     let events = chat::Events(emit);
-    leptos::mount::mount_to(panel, move || view! { <chat::Chat base=base site=site events=events/> }).forget();
+    events.emit("style", &style::CSS.into());
+    let options = chat::Options {
+        visitor: decode::field(&options, "visitor").is_truthy(),
+        dialogue: decode::string(&options, "dialogue"),
+        kept: decode::field(&options, "kept"),
+    };
+    leptos::mount::mount_to(panel, move || view! { <chat::Chat base=base site=site events=events options=options/> })
+        .forget();
+}
+
+/// The loader's commands to the mounted chat: `open` (`{visitor}`), `close`, `start` (a
+/// dialogue id) and `identify` (`{email, firstName, …}`).
+#[wasm_bindgen]
+pub fn control(command: &str, arg: JsValue) {
+    chat::command(command, arg);
 }

@@ -48,7 +48,10 @@ pub async fn get_bootstrap(
     };
     let published = store::published_dialogues(db, site_id).await?;
     let candidates: Vec<Candidate> = published.iter().map(|p| p.candidate.clone()).collect();
-    let chosen = choose_dialogue(&candidates, &context).map(|c| c.id.clone());
+    // `Confab.start(id)` asks for one dialogue by id: it is given when it is published, whatever
+    // its audience (the site's own script chose it); otherwise targeting chooses.
+    let asked = http::query(req, "dialogue")?.filter(|id| candidates.iter().any(|c| &c.id == id));
+    let chosen = asked.or_else(|| choose_dialogue(&candidates, &context).map(|c| c.id.clone()));
     let dialogue = published.into_iter().find(|p| Some(&p.candidate.id) == chosen.as_ref()).map(|p| p.dialogue);
     http::json(200, &Bootstrap { site: SiteId::from(site_id), branding: site.branding, dialogue, visitor })
 }

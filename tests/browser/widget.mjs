@@ -1,0 +1,477 @@
+// The visitor widget in headless Chromium, on the demo host site (another origin than the
+// edge). Run by tests/tests/widget_browser.rs with SCENARIO set to one of the journeys below;
+// prints one line per step and exits non-zero on failure. Screenshots go to
+// $SCREENSHOTS/widget-<name>.png.
+import { chromium } from "playwright-core";
+
+const { DEMO_URL, EDGE_URL, SCREENSHOTS, CHROMIUM, SCENARIO } = process.env;
+const TIMEOUT = 20_000;
+const site = new URL(DEMO_URL);
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+const problems = [];
+let step = "start";
+
+function log(what) {
+  step = what;
+  console.log(`step: ${what}`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: `${SCREENSHOTS}/widget-${name}.png` });
+  console.log(`screenshot: widget-${name}.png`);
+}
+
+function check(ok, message) {
+  if (!ok) throw new Error(message);
+}
+
+// A fresh visitor: a new browser context (no cookie, no storage) and a page whose errors,
+// console errors and network requests are recorded.
+async function visitor(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, timezoneId: "Europe/Paris", ...options });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.requests = [];
+  page.on("request", (r) => page.requests.push(r.url()));
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" || /Content.Security.Policy/i.test(m.text())) {
+      problems.push(`console ${m.type()}: ${m.text()} (${m.location().url})`);
+    }
+  });
+  return { context, page };
+}
+
+const launcher = (page) => page.locator('button[aria-label="Open chat"]');
+const panel = (page) => page.locator("#confab-panel");
+const teaser = (page) => page.locator("button.tm");
+
+// What the host page has stored: cookies and both storages.
+async function stored(page) {
+  return page.evaluate(() => ({
+    cookie: document.cookie,
+    local: localStorage.length,
+    session: sessionStorage.length,
+    keys: Object.keys(localStorage).concat(Object.keys(sessionStorage)),
+  }));
+}
+
+// The element focused inside the widget's shadow root, described.
+async function focused(page) {
+  return page.evaluate(() => {
+    const host = document.querySelector("[data-confab]");
+    if (document.activeElement !== host) return { outside: true, tag: document.activeElement?.tagName };
+    const active = host.shadowRoot.activeElement;
+    const panel = host.shadowRoot.getElementById("confab-panel");
+    return {
+      outside: false,
+      inPanel: !!active && panel.contains(active),
+      label: active && (active.getAttribute("aria-label") || active.textContent.trim()),
+    };
+  });
+}
+
+async function transcript(page) {
+  return (await page.locator("#confab-panel .msg:not(.typing)").allTextContents()).map((t) => t.trim());
+}
+
+async function noStorageYet(page, when) {
+  const s = await stored(page);
+  check(!s.cookie && s.local === 0 && s.session === 0, `something was stored ${when}: ${JSON.stringify(s)}`);
+}
+
+// The page's time since navigation, in ms.
+const now = (page) => page.evaluate(() => performance.now());
+
+const scenarios = {
+  // Strict CSP (no 'unsafe-inline') and global CSS that resets and defaces every element.
+  async strict() {
+    const { page } = await visitor();
+    await page.addInitScript(() => {
+      window.__violations = [];
+      document.addEventListener("securitypolicyviolation",
+        (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`), true);
+    });
+    log("strict page with hostile CSS");
+    const response = await page.goto(new URL("/strict", site).href);
+    check(/style-src 'self'/.test(response.headers()["content-security-policy"] || ""), "the page has no strict CSP");
+    await launcher(page).waitFor();
+    const box = await launcher(page).boundingBox();
+    check(box && Math.round(box.width) === 56 && box.x > 1280 - 120 && box.y > 860 - 120,
+      `the launcher is misplaced or resized by the page's CSS: ${JSON.stringify(box)}`);
+    const colour = await launcher(page).evaluate((b) => getComputedStyle(b).backgroundColor);
+    check(colour === "rgb(79, 70, 229)", `the launcher's colour is ${colour}`);
+    await shot(page, "strict-launcher");
+
+    log("open and answer");
+    await launcher(page).click();
+    await page.getByText("What brings you here today?").waitFor();
+    const panelBox = await panel(page).boundingBox();
+    check(panelBox && panelBox.width >= 300 && panelBox.width <= 400 && panelBox.y >= 0,
+      `the panel is misplaced: ${JSON.stringify(panelBox)}`);
+    const choice = page.getByRole("button", { name: "Just browsing" });
+    const style = await choice.evaluate((b) => { const s = getComputedStyle(b); return `${s.color} ${s.borderStyle}`; });
+    check(!style.includes("rgb(255, 0, 0)") && !style.includes("dashed"), `the page's button CSS leaked in: ${style}`);
+    await shot(page, "strict-question");
+    await choice.click();
+    await page.getByText("No problem. I'm here if you need anything.").waitFor();
+    await page.getByText("This conversation has ended.").waitFor();
+    await shot(page, "strict-answered");
+    const violations = await page.evaluate(() => window.__violations);
+    check(violations.length === 0, `CSP violations: ${violations.join("; ")}`);
+    check(page.requests.some((u) => u.endsWith("/confab_widget_bg.wasm")), "the wasm was not loaded");
+
+    log("below 480 px the chat is full screen");
+    await page.setViewportSize({ width: 375, height: 700 });
+    const full = await panel(page).boundingBox();
+    check(full && full.x === 0 && full.y === 0 && full.width === 375 && full.height === 700,
+      `the panel is not full screen on a narrow screen: ${JSON.stringify(full)}`);
+    await shot(page, "strict-narrow");
+  },
+
+  // Keyboard only, then the page's own script driving window.Confab; nothing stored before
+  // the visitor interacts.
+  async keyboard() {
+    const { context, page } = await visitor();
+    log("nothing fetched or stored before any interaction");
+    await page.goto(DEMO_URL);
+    await launcher(page).waitFor();
+    await page.waitForTimeout(1000);
+    await noStorageYet(page, "before any interaction");
+    check((await context.cookies()).length === 0, "a cookie was set before any interaction");
+    check(!page.requests.some((u) => u.startsWith(EDGE_URL) && !u.endsWith("/widget.js")),
+      `the edge was asked for more than the loader: ${page.requests.join(" ")}`);
+
+    log("Tab to the launcher");
+    let reached = false;
+    for (let i = 0; i < 15 && !reached; i++) {
+      await page.keyboard.press("Tab");
+      const f = await focused(page);
+      reached = !f.outside && f.label === "Open chat";
+    }
+    check(reached, "Tab never reached the launcher");
+    await noStorageYet(page, "when the launcher got focus (prefetch only)");
+    await shot(page, "keyboard-launcher-focused");
+
+    log("Enter opens, focus moves inside");
+    await page.keyboard.press("Enter");
+    await page.getByText("What brings you here today?").waitFor();
+    await page.locator("#confab-panel button.choice").first().waitFor();
+    await page.waitForFunction(() => {
+      const root = document.querySelector("[data-confab]").shadowRoot;
+      return root.activeElement && root.activeElement.classList.contains("choice");
+    });
+    const inside = await focused(page);
+    check(inside.inPanel, `focus is not inside the panel: ${JSON.stringify(inside)}`);
+    log("answer with the keyboard");
+    for (let i = 0; i < 5 && (await focused(page)).label !== "Just browsing"; i++) await page.keyboard.press("Tab");
+    check((await focused(page)).label === "Just browsing", "Tab does not reach the second answer");
+    await page.keyboard.press("Enter");
+    await page.getByText("No problem. I'm here if you need anything.").waitFor();
+    await page.getByText("This conversation has ended.").waitFor();
+    check((await focused(page)).inPanel, "focus left the panel while the bot answered");
+    await shot(page, "keyboard-answered");
+    const after = await stored(page);
+    check(after.keys.includes("confab:demo") && after.keys.includes("confab_vid"),
+      `the conversation is not kept after the visitor interacted: ${JSON.stringify(after)}`);
+
+    log("Escape closes, focus returns to the launcher");
+    await page.keyboard.press("Escape");
+    await panel(page).waitFor({ state: "hidden" });
+    const back = await focused(page);
+    check(!back.outside && back.label === "Open chat", `focus did not return to the launcher: ${JSON.stringify(back)}`);
+    await shot(page, "keyboard-closed");
+
+    log("the page's own script: Confab.identify, open, close, events");
+    const api = await visitor();
+    await api.page.goto(new URL("/pricing", site).href);
+    await api.page.waitForFunction(() => window.Confab);
+    await api.page.evaluate(() => {
+      window.__events = [];
+      for (const name of ["ready", "triggered", "engaged", "completed", "closed"]) {
+        Confab.on(name, (detail) => window.__events.push([name, detail]));
+      }
+      Confab.identify({ email: "ada@example.com", firstName: "Ada" });
+    });
+    await api.page.getByRole("button", { name: "Talk to sales" }).click();
+    await api.page.getByText("Hi Ada! I'm Confab").waitFor();
+    await noStorageYet(api.page, "when the page (not the visitor) opened the chat");
+    await api.page.getByRole("button", { name: "Hide the chat" }).click();
+    await panel(api.page).waitFor({ state: "hidden" });
+    await api.page.evaluate(() => Confab.open());
+    await panel(api.page).waitFor({ state: "visible" });
+    await api.page.evaluate(() => Confab.close());
+    await panel(api.page).waitFor({ state: "hidden" });
+    const before = await transcript(api.page);
+    await api.page.evaluate(() => Confab.start("welcome"));
+    await panel(api.page).waitFor({ state: "visible" });
+    await api.page.waitForTimeout(500);
+    check(JSON.stringify(await transcript(api.page)) === JSON.stringify(before),
+      "Confab.start on the dialogue already running started it over");
+    await api.page.evaluate(() => Confab.close());
+    await panel(api.page).waitFor({ state: "hidden" });
+    const events = await api.page.evaluate(() => window.__events);
+    const names = events.map((e) => e[0]);
+    check(names[0] === "ready" && names.filter((n) => n === "closed").length === 3,
+      `unexpected events: ${JSON.stringify(events)}`);
+    const triggered = events.find((e) => e[0] === "triggered");
+    check(triggered && triggered[1].dialogue === "welcome" && triggered[1].version === 1,
+      `triggered without its dialogue: ${JSON.stringify(events)}`);
+    await api.page.locator("#confab-events li", { hasText: "closed" }).first().waitFor();
+    await shot(api.page, "api-events-on-the-page");
+    await api.context.close();
+  },
+
+  // Two answers on one page, the next page resumes at the same card, the booking is
+  // announced to the page's listeners, Restart starts over.
+  async navigation() {
+    const { page } = await visitor();
+    log("answer two questions on the home page");
+    await page.goto(DEMO_URL);
+    await page.evaluate(() => {
+      window.__engaged = [];
+      Confab.on("engaged", (detail) => window.__engaged.push(detail));
+    });
+    await launcher(page).click();
+    await page.getByRole("button", { name: "Book a meeting" }).click();
+    const slot = page.locator("button.slot").first();
+    await slot.waitFor();
+    const start = await slot.getAttribute("data-start");
+    await slot.click();
+    await page.locator("#confab-email").waitFor();
+    const before = await transcript(page);
+    check(before.length >= 5, `short transcript: ${JSON.stringify(before)}`);
+    const engaged = await page.evaluate(() => window.__engaged);
+    check(engaged.length === 1 && engaged[0].dialogue === "welcome" && engaged[0].card === "intent",
+      `engaged: ${JSON.stringify(engaged)}`);
+    await shot(page, "navigation-before");
+
+    log("go to the pricing page");
+    await page.getByRole("link", { name: "Pricing" }).click();
+    await page.waitForURL("**/pricing");
+    await page.locator("#confab-email").waitFor();
+    const after = await transcript(page);
+    check(JSON.stringify(after) === JSON.stringify(before),
+      `the transcript changed across the navigation:\n${JSON.stringify(before)}\n${JSON.stringify(after)}`);
+    check(await panel(page).isVisible(), "the panel did not reopen");
+    check((await focused(page)).outside, "the reopened chat took focus from the page");
+    await shot(page, "navigation-resumed");
+
+    log("book, and the page hears of it");
+    await page.evaluate(() => {
+      window.__booked = [];
+      Confab.on("meeting_booked", (detail) => window.__booked.push(detail));
+      window.addEventListener("confab:meeting_booked", (e) => window.__booked.push(e.detail));
+    });
+    await page.locator("#confab-email").fill("grace@example.org");
+    await page.getByRole("button", { name: "Book", exact: true }).click();
+    const confirmation = page.getByText(/You're booked with Agent \d/);
+    await confirmation.waitFor();
+    const text = await confirmation.textContent();
+    const booked = await page.evaluate(() => window.__booked);
+    check(booked.length === 2, `meeting_booked reached ${booked.length} of 2 listeners`);
+    const detail = booked[0];
+    check(/^Agent \d$/.test(detail.agent) && text.includes(detail.agent) && /^agent-\d$/.test(detail.agent_id),
+      `meeting_booked names the wrong agent: ${JSON.stringify(detail)} vs "${text}"`);
+    check(detail.meeting_id && Date.parse(detail.start) === Date.parse(start) && detail.dialogue === "welcome",
+      `meeting_booked detail: ${JSON.stringify(detail)} (slot ${start})`);
+    await page.locator("#confab-events li", { hasText: "meeting_booked" }).waitFor();
+    await page.getByText("This conversation has ended.").waitFor();
+    // The page's own script heard the rest of the conversation too.
+    await page.locator("#confab-events li", { hasText: 'email_captured {"dialogue":"welcome","version":1,"email":"grace@example.org"}' }).waitFor();
+    await page.locator("#confab-events li", { hasText: 'completed {"dialogue":"welcome","version":1}' }).waitFor();
+    await shot(page, "navigation-booked");
+
+    log("a reload resumes too; Restart starts over");
+    await page.reload();
+    await page.getByText("This conversation has ended.").waitFor();
+    await page.getByRole("button", { name: "Restart the conversation" }).click();
+    await page.getByText("What brings you here today?").waitFor();
+    await page.getByRole("button", { name: "Book a meeting" }).waitFor();
+    const restarted = await transcript(page);
+    check(restarted.length === 2, `Restart left ${JSON.stringify(restarted)}`);
+    // The conversation kept for the next page is the new one, waiting at the first question.
+    await page.waitForFunction(() => {
+      const pointer = JSON.parse(sessionStorage.getItem("confab:demo"));
+      const kept = pointer && pointer.k && JSON.parse(sessionStorage.getItem(pointer.k));
+      return kept && kept.state.waiting_at === "intent" && kept.state.answers.length === 0 && kept.lines.length === 2;
+    }, null, { timeout: 5000 });
+    await shot(page, "navigation-restarted");
+  },
+
+  // Triggers show the teaser; nothing is fetched or stored until the visitor acts.
+  async triggers() {
+    log("time:2");
+    let { context, page } = await visitor();
+    await page.goto(new URL("/triggers/time", site).href);
+    await launcher(page).waitFor();
+    while ((await now(page)) < 1000) await page.waitForTimeout(50);
+    check((await teaser(page).count()) === 0, "the time:2 teaser showed before 1 s");
+    await teaser(page).waitFor();
+    const shown = await now(page);
+    check(shown >= 2000 && shown < 6000, `the time:2 teaser showed after ${Math.round(shown)} ms`);
+    console.log(`time:2 teaser after ${Math.round(shown)} ms`);
+    await page.locator("#confab-events li", { hasText: '"trigger":"time:2"' }).waitFor();
+    await noStorageYet(page, "when the teaser showed");
+    check(!page.requests.some((u) => u.includes("/widget/") || u.includes("/api/")), "a trigger fetched the widget");
+    await shot(page, "trigger-time-teaser");
+    log("the teaser's × hides it, in memory only");
+    await page.getByRole("button", { name: "Dismiss message" }).click();
+    check((await teaser(page).count()) === 0, "the teaser stayed");
+    await noStorageYet(page, "when the teaser was dismissed");
+    await context.close();
+
+    log("clicking the teaser opens the chat");
+    ({ context, page } = await visitor());
+    await page.goto(new URL("/triggers/time", site).href);
+    await teaser(page).click();
+    await page.getByText("What brings you here today?").waitFor();
+    await shot(page, "trigger-teaser-opened");
+    await context.close();
+
+    log("scroll:50");
+    ({ context, page } = await visitor());
+    await page.goto(new URL("/triggers/scroll", site).href);
+    await launcher(page).waitFor();
+    const scrollTo = (share) => page.evaluate((s) =>
+      window.scrollTo(0, s * (document.documentElement.scrollHeight - innerHeight)), share);
+    await scrollTo(0.3);
+    await page.waitForTimeout(800);
+    check((await teaser(page).count()) === 0, "the scroll:50 teaser showed at 30 %");
+    await scrollTo(0.6);
+    await teaser(page).waitFor({ timeout: 3000 });
+    await shot(page, "trigger-scroll-teaser");
+    await context.close();
+
+    log("exit");
+    ({ context, page } = await visitor());
+    await page.goto(new URL("/triggers/exit", site).href);
+    await launcher(page).waitFor();
+    await page.mouse.move(640, 400);
+    await page.mouse.move(640, 200, { steps: 4 });
+    check((await teaser(page).count()) === 0, "the exit teaser showed while the pointer stayed in");
+    await page.mouse.move(640, -20, { steps: 4 });
+    await teaser(page).waitFor({ timeout: 3000 });
+    await context.close();
+
+    log("idle:2");
+    ({ context, page } = await visitor());
+    await page.goto(new URL("/triggers/idle", site).href);
+    await launcher(page).waitFor();
+    for (let i = 0; i < 8; i++) {
+      await page.mouse.move(100 + i * 20, 300);
+      await page.waitForTimeout(400);
+    }
+    check((await teaser(page).count()) === 0, "the idle teaser showed while the visitor moved");
+    await teaser(page).waitFor({ timeout: 4000 });
+    await context.close();
+
+    log("visible:#plans");
+    ({ context, page } = await visitor());
+    await page.goto(new URL("/triggers/visible", site).href);
+    await launcher(page).waitFor();
+    await page.waitForTimeout(500);
+    check((await teaser(page).count()) === 0, "the visible teaser showed before #plans was visible");
+    await page.locator("#plans").scrollIntoViewIfNeeded();
+    await teaser(page).waitFor({ timeout: 3000 });
+    await context.close();
+
+    log("route");
+    ({ context, page } = await visitor());
+    await page.goto(new URL("/triggers/route", site).href);
+    await launcher(page).waitFor();
+    await page.waitForTimeout(300);
+    check((await teaser(page).count()) === 0, "the route teaser showed before any route change");
+    await page.getByRole("button", { name: "Go to another view (pushState)" }).click();
+    await teaser(page).waitFor({ timeout: 3000 });
+    check(page.url().endsWith("/triggers/route/next"), `pushState did not change the URL: ${page.url()}`);
+    await shot(page, "trigger-route-teaser");
+    await context.close();
+  },
+
+  // The site's branding (written into the edge's database by the test): colours, side and
+  // offsets, font, avatar, privacy link, sound after a gesture, no teaser; the next page has
+  // the look before the chat opens.
+  async branding() {
+    const { page } = await visitor();
+    await page.addInitScript(() => {
+      window.__beeps = 0;
+      const Audio = window.AudioContext;
+      if (!Audio) return;
+      const create = Audio.prototype.createOscillator;
+      Audio.prototype.createOscillator = function () {
+        window.__beeps += 1;
+        return create.call(this);
+      };
+    });
+    log("before opening, the default place");
+    await page.goto(DEMO_URL);
+    await launcher(page).waitFor();
+    let box = await launcher(page).boundingBox();
+    check(box.x > 1280 - 120, `the launcher is not in its default place: ${JSON.stringify(box)}`);
+
+    log("open: the branding applies");
+    await launcher(page).click();
+    await page.getByText("What brings you here today?").waitFor();
+    await page.waitForFunction(() => {
+      const l = document.querySelector("[data-confab]").shadowRoot.querySelector(".l").getBoundingClientRect();
+      return Math.round(l.left) === 32 && Math.round(innerHeight - l.bottom) === 40;
+    }, null, { timeout: 5000 });
+    const look = await page.evaluate(() => {
+      const root = document.querySelector("[data-confab]").shadowRoot;
+      const style = (selector) => getComputedStyle(root.querySelector(selector));
+      return {
+        head: `${style(".head").backgroundColor} ${style(".head").color}`,
+        panel: `${style(".p").backgroundColor} ${style(".chat").color}`,
+        font: style(".chat").fontFamily,
+        name: root.querySelector(".name").textContent,
+      };
+    });
+    check(look.head === "rgb(15, 118, 110) rgb(254, 252, 232)", `header colours ${look.head}`);
+    check(look.panel === "rgb(255, 251, 235) rgb(41, 37, 36)", `panel colours ${look.panel}`);
+    check(look.font.includes("Courier New"), `font ${look.font}`);
+    check(look.name === "Acme helper", `bot name ${look.name}`);
+    const avatar = page.locator("#confab-panel img.avatar");
+    check(await avatar.isVisible() && (await avatar.getAttribute("src")).startsWith("data:image/png"), "no avatar");
+    const privacy = page.getByRole("link", { name: "Privacy policy" });
+    check(await privacy.getAttribute("href") === "https://acme.test/privacy", "no privacy link");
+    check(await page.evaluate(() => window.__beeps) === 0, "a sound played before the visitor interacted");
+    await page.getByRole("button", { name: "Just browsing" }).click();
+    await page.getByText("No problem. I'm here if you need anything.").waitFor();
+    await page.waitForFunction(() => window.__beeps >= 1, null, { timeout: 3000 });
+    await shot(page, "branding-open");
+    await page.keyboard.press("Escape");
+    await panel(page).waitFor({ state: "hidden" });
+
+    log("the next page: the look at once, no teaser");
+    page.requests.length = 0;
+    await page.goto(new URL("/triggers/time", site).href);
+    await launcher(page).waitFor();
+    box = await launcher(page).boundingBox();
+    check(Math.round(box.x) === 32, `the next page's launcher is not where the branding puts it: ${JSON.stringify(box)}`);
+    await page.waitForTimeout(3000);
+    check((await teaser(page).count()) === 0, "a teaser showed although the branding turns it off");
+    check(!page.requests.some((u) => u.includes("/widget/confab")), "the widget was loaded without the visitor asking");
+    await shot(page, "branding-next-page");
+  },
+};
+
+try {
+  const run = scenarios[SCENARIO];
+  if (!run) throw new Error(`unknown SCENARIO ${SCENARIO}; one of ${Object.keys(scenarios).join(", ")}`);
+  const started = Date.now();
+  await run();
+  if (problems.length) throw new Error(problems.join("\n"));
+  console.log(`${SCENARIO} ok in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} catch (e) {
+  console.error(`${SCENARIO} failed at "${step}": ${e.stack || e}`);
+  if (problems.length) console.error(`also:\n${problems.join("\n")}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

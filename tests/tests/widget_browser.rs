@@ -1,0 +1,92 @@
+//! The visitor widget in headless Chromium (Playwright driving Debian's Chromium), on the demo
+//! host site, another origin than the edge: a strict CSP with hostile CSS, keyboard use and the
+//! page's own `window.Confab` calls, a conversation resumed on the next page up to a booking,
+//! the triggers, and the site's branding applied at runtime. Each test runs one scenario of
+//! `browser/widget.mjs` against its own edge and keeps screenshots as
+//! `target/e2e/screenshots/widget-*.png`.
+
+use anyhow::{Result, bail};
+use confab_e2e::TestApp;
+use confab_xtask::{install, project};
+use std::process::Command;
+
+/// Runs `scenario` of `tests/browser/widget.mjs` against a fresh edge and the demo host site.
+fn check(scenario: &str) -> Result<()> {
+    run(&TestApp::with_demo_host(&format!("widget-{scenario}"))?, scenario)
+}
+
+/// Runs `scenario` of `tests/browser/widget.mjs` against `app` and its demo host site.
+fn run(app: &TestApp, scenario: &str) -> Result<()> {
+    let demo = app.demo.as_ref().map(|d| d.url()).unwrap_or_default();
+    let shots = project::target().join("e2e/screenshots");
+    std::fs::create_dir_all(&shots)?;
+    let output = Command::new(project::node())
+        .arg(project::root().join("tests/browser/widget.mjs"))
+        .current_dir(project::root())
+        .env("DEMO_URL", &demo)
+        .env("EDGE_URL", app.base())
+        .env("SCREENSHOTS", &shots)
+        .env("CHROMIUM", install::CHROMIUM)
+        .env("SCENARIO", scenario)
+        .output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    if !output.status.success() {
+        bail!(
+            "the {scenario} scenario failed ({}):\n{stdout}\n{stderr}\nedge log: {}",
+            output.status,
+            app.log.display()
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn a_visitor_chats_on_a_page_with_a_strict_csp_and_hostile_css() -> Result<()> {
+    check("strict")
+}
+
+#[test]
+fn a_keyboard_visitor_opens_answers_and_closes_and_the_page_drives_the_chat() -> Result<()> {
+    check("keyboard")
+}
+
+#[test]
+fn a_conversation_resumes_on_the_next_page_and_the_booking_reaches_the_page() -> Result<()> {
+    check("navigation")
+}
+
+#[test]
+fn triggers_show_the_teaser_at_the_right_moment() -> Result<()> {
+    check("triggers")
+}
+
+#[test]
+fn the_site_s_branding_applies_at_runtime() -> Result<()> {
+    let app = TestApp::with_demo_host("widget-branding")?;
+    // No API edits the branding yet: it is written into the running edge's database, which
+    // reads it on every bootstrap.
+    let branding = serde_json::json!({
+        "bot_name": "Acme helper",
+        "primary_color": "#0f766e",
+        "on_primary_color": "#fefce8",
+        "background_color": "#fffbeb",
+        "text_color": "#292524",
+        "font": "Courier New, monospace",
+        "launcher_position": "left",
+        "offset_x": 32,
+        "offset_y": 40,
+        "avatar": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+        "typing_delay_ms": 100,
+        "teaser": false,
+        "sound": true,
+        "privacy_url": "https://acme.test/privacy",
+    });
+    let sql =
+        format!("UPDATE sites SET branding = '{}' WHERE id = 'demo';\n", branding.to_string().replace('\'', "''"));
+    let file = project::target().join("e2e/widget-branding/branding.sql");
+    std::fs::write(&file, sql)?;
+    confab_xtask::wrangler::execute(&app.persist, &file)?;
+    run(&app, "branding")
+}
