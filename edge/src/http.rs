@@ -29,6 +29,15 @@ pub async fn json_body_up_to<T: DeserializeOwned>(req: &mut Request, max_bytes: 
     })
 }
 
+/// The admin API's `?site=` (the demo site when absent), checked to be a site id.
+pub fn site_param(req: &Request) -> ApiResult<String> {
+    let site = query(req, "site")?.unwrap_or_else(|| confab_domain::demo::SITE.to_owned());
+    if !confab_domain::ids::is_valid_slug(&site) {
+        return Err(ApiError::bad_request("invalid_site", "`site` must be a site id."));
+    }
+    Ok(site)
+}
+
 /// A JSON response with `status`.
 pub fn json<T: Serialize>(status: u16, body: &T) -> ApiResult<Response> {
     Ok(Response::from_json(body)?.with_status(status))

@@ -9,7 +9,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::http;
 use crate::store;
 use chrono::{DateTime, Duration, Utc};
-use confab_domain::ids::is_valid_slug;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -41,10 +40,7 @@ fn rate(part: u64, whole: u64) -> Option<f64> {
 
 /// The analytics of a site over a range.
 pub async fn get(req: &Request, db: &D1Database) -> ApiResult<Response> {
-    let site = http::query(req, "site")?.unwrap_or_else(|| confab_domain::demo::SITE.to_owned());
-    if !is_valid_slug(&site) {
-        return Err(ApiError::bad_request("invalid_site", "`site` must be a site id."));
-    }
+    let site = http::site_param(req)?;
     let time = |name: &'static str| -> ApiResult<Option<DateTime<Utc>>> {
         http::query(req, name)?
             .map(|s| {

@@ -5,21 +5,12 @@
 use crate::error::{ApiError, ApiResult};
 use crate::http;
 use confab_domain::api::{Branding, MAX_AVATAR_BYTES};
-use confab_domain::ids::is_valid_slug;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use worker::{D1Database, Request, Response};
 
 /// Most origins one site may allow.
 const MAX_ORIGINS: usize = 50;
-
-fn site_of(req: &Request) -> ApiResult<String> {
-    let site = http::query(req, "site")?.unwrap_or_else(|| confab_domain::demo::SITE.to_owned());
-    if !is_valid_slug(&site) {
-        return Err(ApiError::bad_request("invalid_site", "`site` must be a site id."));
-    }
-    Ok(site)
-}
 
 #[derive(Deserialize)]
 struct SiteRow {
@@ -74,7 +65,7 @@ async fn answer(req: &Request, db: &D1Database, site: &str) -> ApiResult<Respons
 
 /// `GET /api/admin/v1/config?site=`.
 pub async fn get(req: &Request, db: &D1Database) -> ApiResult<Response> {
-    let site = site_of(req)?;
+    let site = http::site_param(req)?;
     answer(req, db, &site).await
 }
 
@@ -89,7 +80,7 @@ struct ConfigBody {
 /// answered at once, by field (`invalid_config` with `fields`), and nothing is stored unless
 /// all of it is valid.
 pub async fn put(req: &mut Request, db: &D1Database) -> ApiResult<Response> {
-    let site = site_of(req)?;
+    let site = http::site_param(req)?;
     let body: ConfigBody = http::json_body_up_to(req, MAX_AVATAR_BYTES + 64 * 1024).await?;
     let mut problems: BTreeMap<String, String> = BTreeMap::new();
     let name = body.name.as_deref().map(str::trim);

@@ -27,14 +27,6 @@ const STANDARD_FIELDS: [&str; 8] =
 /// The format name of exported dialogues.
 const EXPORT_FORMAT: &str = "confab-dialogue/1";
 
-fn site_of(req: &Request) -> ApiResult<String> {
-    let site = http::query(req, "site")?.unwrap_or_else(|| confab_domain::demo::SITE.to_owned());
-    if !is_valid_slug(&site) {
-        return Err(ApiError::bad_request("invalid_site", "`site` must be a site id."));
-    }
-    Ok(site)
-}
-
 /// The lead fields flows may name: the standard ones and those synced from Marketo.
 async fn known_fields(db: &D1Database) -> ApiResult<Vec<String>> {
     let mut fields: Vec<String> = STANDARD_FIELDS.iter().map(|f| (*f).to_owned()).collect();
@@ -119,7 +111,7 @@ fn editing(row: stored::DialogueRow, fields: &[String]) -> ApiResult<Editing> {
 /// `GET /api/admin/v1/dialogues`: every dialogue with its status and how many problems its
 /// current draft has.
 pub async fn list(req: &Request, db: &D1Database) -> ApiResult<Response> {
-    let site = site_of(req)?;
+    let site = http::site_param(req)?;
     let fields = known_fields(db).await?;
     let rows = stored::list(db, &site).await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -137,7 +129,7 @@ pub async fn list(req: &Request, db: &D1Database) -> ApiResult<Response> {
 /// `GET /api/admin/v1/dialogues/{id}`: the draft (or the latest version), its diagnostics and
 /// the versions.
 pub async fn get(req: &Request, db: &D1Database, id: &str) -> ApiResult<Response> {
-    let site = site_of(req)?;
+    let site = http::site_param(req)?;
     let row = stored::get(db, &site, id).await?;
     let e = editing(row, &known_fields(db).await?)?;
     let versions = stored::versions(db, id).await?;
@@ -191,14 +183,14 @@ async fn create_from(db: &D1Database, site: &str, doc: Document) -> ApiResult<Re
 /// `POST /api/admin/v1/dialogues` `{name, priority?, audience?, flow?}`: a new, unpublished
 /// dialogue (a greeting and an end unless a flow is given).
 pub async fn create(req: &mut Request, db: &D1Database) -> ApiResult<Response> {
-    let site = site_of(req)?;
+    let site = http::site_param(req)?;
     let doc: Document = http::json_body_up_to(req, MAX_DIALOGUE_BYTES).await?;
     create_from(db, &site, doc).await
 }
 
 /// `POST /api/admin/v1/dialogues/import`: an exported document as a new, unpublished dialogue.
 pub async fn import(req: &mut Request, db: &D1Database) -> ApiResult<Response> {
-    let site = site_of(req)?;
+    let site = http::site_param(req)?;
     let value: Value = http::json_body_up_to(req, MAX_DIALOGUE_BYTES).await?;
     if value.get("format").and_then(Value::as_str).is_some_and(|f| f != EXPORT_FORMAT) {
         return Err(ApiError::bad_request("invalid_import", format!("This file is not a {EXPORT_FORMAT} export.")));
@@ -214,7 +206,7 @@ pub async fn import(req: &mut Request, db: &D1Database) -> ApiResult<Response> {
 /// `PUT /api/admin/v1/dialogues/{id}` `{name?, priority?, audience?, flow?}`: saves the draft
 /// (even with problems: they block publishing, not saving) and answers it with its diagnostics.
 pub async fn save(req: &mut Request, db: &D1Database, id: &str) -> ApiResult<Response> {
-    let site = site_of(req)?;
+    let site = http::site_param(req)?;
     stored::get(db, &site, id).await?;
     let doc: Document = http::json_body_up_to(req, MAX_DIALOGUE_BYTES).await?;
     let name = doc.name.as_deref().map(check_name).transpose()?;
@@ -230,7 +222,7 @@ pub async fn save(req: &mut Request, db: &D1Database, id: &str) -> ApiResult<Res
 /// `POST /api/admin/v1/dialogues/{id}/publish`: the draft becomes the next version, unless the
 /// validator reports problems (409 `not_publishable` with every diagnostic).
 pub async fn publish(req: &Request, db: &D1Database, id: &str, by: &str) -> ApiResult<Response> {
-    let site = site_of(req)?;
+    let site = http::site_param(req)?;
     let row = stored::get(db, &site, id).await?;
     let fields = known_fields(db).await?;
     let next = row.latest_version.unwrap_or(0) + 1;
@@ -264,7 +256,7 @@ pub async fn publish(req: &Request, db: &D1Database, id: &str, by: &str) -> ApiR
 /// `POST /api/admin/v1/dialogues/{id}/unpublish`: visitors no longer get it (conversations
 /// under way finish on their version).
 pub async fn unpublish(req: &Request, db: &D1Database, id: &str) -> ApiResult<Response> {
-    let site = site_of(req)?;
+    let site = http::site_param(req)?;
     stored::get(db, &site, id).await?;
     stored::unpublish(db, id, &clock::now().to_rfc3339()).await?;
     let row = stored::get(db, &site, id).await?;
@@ -273,7 +265,7 @@ pub async fn unpublish(req: &Request, db: &D1Database, id: &str) -> ApiResult<Re
 
 /// `POST /api/admin/v1/dialogues/{id}/duplicate`: a copy of the current draft, unpublished.
 pub async fn duplicate(req: &Request, db: &D1Database, id: &str) -> ApiResult<Response> {
-    let site = site_of(req)?;
+    let site = http::site_param(req)?;
     let e = editing(stored::get(db, &site, id).await?, &known_fields(db).await?)?;
     let name: String = format!("Copy of {}", e.name).chars().take(100).collect();
     let doc = Document {
@@ -287,7 +279,7 @@ pub async fn duplicate(req: &Request, db: &D1Database, id: &str) -> ApiResult<Re
 
 /// `GET /api/admin/v1/dialogues/{id}/export`: the current draft as a JSON document.
 pub async fn export(req: &Request, db: &D1Database, id: &str) -> ApiResult<Response> {
-    let site = site_of(req)?;
+    let site = http::site_param(req)?;
     let e = editing(stored::get(db, &site, id).await?, &known_fields(db).await?)?;
     let body = serde_json::json!({
         "format": EXPORT_FORMAT, "name": e.name, "priority": e.priority, "audience": e.audience, "flow": e.flow,

@@ -22,10 +22,7 @@ use worker::{D1Database, Env, Request, Response};
 
 /// The routing view of one site's pool (default `demo`).
 pub async fn get_routing(req: &Request, env: &Env, db: &D1Database) -> ApiResult<Response> {
-    let site = http::query(req, "site")?.unwrap_or_else(|| confab_domain::demo::SITE.to_owned());
-    if !is_valid_slug(&site) {
-        return Err(ApiError::bad_request("invalid_site", "`site` must be a site id."));
-    }
+    let site = http::site_param(req)?;
     let agents = store::agents(db, &site).await?;
     let config = store::routing::config(db, &site).await?;
     let standing = routing_pool::standing(env, &site, &period_key(clock::now(), config.reset)).await?;
@@ -72,7 +69,7 @@ pub async fn get_routing(req: &Request, env: &Env, db: &D1Database) -> ApiResult
 /// `GET /api/admin/v1/routing/config?site=`: rules, default pool, fallback, credit back and
 /// reset, with how many account routes are stored.
 pub async fn get_config(req: &Request, db: &D1Database) -> ApiResult<Response> {
-    let site = site_of(req)?;
+    let site = http::site_param(req)?;
     let config = store::routing::config(db, &site).await?;
     let (_, accounts) = store::routing::accounts(db, &site, 0).await?;
     http::json(200, &serde_json::json!({ "config": config, "accounts": accounts }))
@@ -82,7 +79,7 @@ pub async fn get_config(req: &Request, db: &D1Database) -> ApiResult<Response> {
 /// back and reset (account routes are imported apart). Every rule must name agents of the
 /// site; every problem is reported at once.
 pub async fn put_config(req: &mut Request, db: &D1Database) -> ApiResult<Response> {
-    let site = site_of(req)?;
+    let site = http::site_param(req)?;
     let config: RoutingConfig = http::json_body(req).await?;
     let known: Vec<AgentId> = store::agents(db, &site).await?.into_iter().map(|a| a.agent.id).collect();
     let mut problems = Vec::new();
@@ -122,7 +119,7 @@ pub async fn put_config(req: &mut Request, db: &D1Database) -> ApiResult<Respons
 
 /// `GET /api/admin/v1/routing/accounts?site=`: the first 1,000 account routes and the total.
 pub async fn get_accounts(req: &Request, db: &D1Database) -> ApiResult<Response> {
-    let site = site_of(req)?;
+    let site = http::site_param(req)?;
     let (routes, total) = store::routing::accounts(db, &site, 1_000).await?;
     http::json(200, &serde_json::json!({ "accounts": routes, "total": total }))
 }
@@ -131,7 +128,7 @@ pub async fn get_accounts(req: &Request, db: &D1Database) -> ApiResult<Response>
 /// `company,owner_email` or both key columns): replaces the site's account routes, or, if any
 /// line is wrong, changes nothing and answers every wrong line with its reason.
 pub async fn put_accounts(req: &mut Request, db: &D1Database) -> ApiResult<Response> {
-    let site = site_of(req)?;
+    let site = http::site_param(req)?;
     let bytes = req.bytes().await?;
     if bytes.len() > MAX_CSV_BYTES {
         return Err(ApiError::TooLarge);
@@ -179,7 +176,7 @@ struct SimulateBody {
 /// `POST /api/admin/v1/routing/simulate?site=`: who would get the next meeting for this
 /// visitor (email, answers) at this time, and why; nothing is booked.
 pub async fn simulate(req: &mut Request, env: &Env, db: &D1Database) -> ApiResult<Response> {
-    let site = site_of(req)?;
+    let site = http::site_param(req)?;
     let body: SimulateBody = http::json_body(req).await?;
     let start = parse_time(&body.start)
         .ok_or_else(|| ApiError::bad_request("invalid_start", "`start` must be an RFC 3339 time."))?;
@@ -211,12 +208,4 @@ pub async fn simulate(req: &mut Request, env: &Env, db: &D1Database) -> ApiResul
             "trace": route.trace,
         }),
     )
-}
-
-fn site_of(req: &Request) -> ApiResult<String> {
-    let site = http::query(req, "site")?.unwrap_or_else(|| confab_domain::demo::SITE.to_owned());
-    if !is_valid_slug(&site) {
-        return Err(ApiError::bad_request("invalid_site", "`site` must be a site id."));
-    }
-    Ok(site)
 }
