@@ -125,6 +125,12 @@ fn every_admin_route_checks_the_role() -> Result<()> {
         .map(|a| a.iter().filter_map(|m| m["id"].as_str()).collect())
         .unwrap_or_default();
     ensure!(ids == [m2.as_str()], "agent 2 sees {ids:?}");
+    // ...and they may change their own meeting.
+    let own =
+        app.call("PATCH", &format!("/api/admin/v1/meetings/{m2}"), Some(r#"{"status":"canceled"}"#), Some(&agent))?;
+    ensure!(own.status == 200, "agent 2 canceling their own meeting: {} {}", own.status, own.json);
+    let after = app.get("/api/admin/v1/meetings?status=canceled&agent=agent-2", None, Some(&agent))?;
+    ensure!(after.json["meetings"][0]["id"] == m2.as_str(), "agent 2's canceled meeting: {}", after.json);
     let calendars = app.get("/api/admin/v1/calendars", None, Some(&agent))?;
     let rows = calendars.json["agents"].as_array().cloned().unwrap_or_default();
     ensure!(rows.len() == 1 && rows[0]["agent"]["id"] == "agent-2", "agent 2's calendar list: {}", calendars.json);
