@@ -75,6 +75,8 @@ fn radicale_holds_the_agents_meetings_and_its_busy_time_removes_slots() -> Resul
         "refused credentials were stored: {}",
         listed.json
     );
+    let bad_site = app.get("/api/admin/v1/calendars?site=..%2Fdemo", None, Some(&cookie))?;
+    ensure!(bad_site.error_code() == Some("invalid_site"), "a malformed site id answered {}", bad_site.json);
 
     let connected = connect_caldav(&app, &cookie, &calendar, "agent1", password)?;
     ensure!(connected.status == 200, "connect answered {}: {}", connected.status, connected.json);

@@ -48,7 +48,7 @@ fn redirect_uri(req: &Request) -> ApiResult<String> {
 /// deployment can connect, and the write-back queue.
 /// An agent's own account sees only their own row.
 pub async fn list(req: &Request, env: &Env, db: &D1Database, only_agent: Option<&str>) -> ApiResult<Response> {
-    let site = http::query(req, "site")?.unwrap_or_else(|| confab_domain::demo::SITE.to_owned());
+    let site = http::site_param(req)?;
     let agents: Vec<_> = store::agents(db, &site)
         .await?
         .into_iter()
