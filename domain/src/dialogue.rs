@@ -19,6 +19,6 @@ mod validate;
 mod tests;
 
 pub use capture::{AnswerError, CaptureKind};
-pub use engine::{Answer, BOOKED, Choice, Context, Effect, EngineError, Event, State, step};
+pub use engine::{Answer, BOOKED, Choice, Context, Effect, EngineError, Event, State, opening, step};
 pub use flow::{Button, Card, Flow, Rule};
 pub use validate::Diagnostic;

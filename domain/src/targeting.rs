@@ -8,6 +8,10 @@
 //! Values are compared case-insensitively and after trimming. A lead attribute or query
 //! parameter that is absent or blank is *unknown*: it satisfies `is_empty` and nothing else,
 //! not even `not_equals`, because we cannot tell what it would have been.
+//!
+//! The audience also carries the dialogue's [`trigger`]s: when, once chosen, it shows itself.
+
+pub mod trigger;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -193,6 +197,9 @@ pub struct Audience {
     pub returning: Option<bool>,
     /// When the dialogue may show.
     pub schedule: Schedule,
+    /// The moments it shows itself (its teaser) on the page; none waits for the visitor.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<trigger::Trigger>,
 }
 
 /// What is known about a visitor at the moment a dialogue could be shown.

@@ -72,6 +72,7 @@ async fn widget_api(req: &mut Request, env: &Env, ctx: &Context, site_id: &str, 
     let result = match (req.method(), rest) {
         (Method::Options, _) => preflight(),
         (Method::Get, ["bootstrap"]) => site::get_bootstrap(req, env, ctx, &db, site_id, site).await,
+        (Method::Get, ["triggers"]) => site::get_triggers(req, &db, site_id).await,
         (Method::Get, ["identity"]) => identity::get_identity(req, env, ctx, &db).await,
         (Method::Post, ["identify"]) => identity::identify(req, env, ctx, &db, site_id).await,
         (Method::Post, ["events"]) => events::post_event(req, env, ctx, &db, site_id).await,
@@ -80,7 +81,7 @@ async fn widget_api(req: &mut Request, env: &Env, ctx: &Context, site_id: &str, 
             dialogues::widget_version(&db, site_id, id, version).await
         }
         (Method::Post, ["bookings"]) => bookings::create_booking(req, env, ctx, &db, site_id, &site).await,
-        (_, ["bootstrap" | "slots" | "bookings" | "identity" | "identify" | "events"]) => {
+        (_, ["bootstrap" | "triggers" | "slots" | "bookings" | "identity" | "identify" | "events"]) => {
             Err(ApiError::MethodNotAllowed)
         }
         _ => Err(ApiError::NotFound("No such endpoint.")),

@@ -138,14 +138,16 @@ const scenarios = {
   // the visitor interacts.
   async keyboard() {
     const { context, page } = await visitor();
-    log("nothing fetched or stored before any interaction");
+    log("nothing stored and only the triggers fetched before any interaction");
     await page.goto(DEMO_URL);
     await launcher(page).waitFor();
     await page.waitForTimeout(1000);
     await noStorageYet(page, "before any interaction");
     check((await context.cookies()).length === 0, "a cookie was set before any interaction");
-    check(!page.requests.some((u) => u.startsWith(EDGE_URL) && !u.endsWith("/widget.js")),
-      `the edge was asked for more than the loader: ${page.requests.join(" ")}`);
+    // The loader and the page's triggers (a small JSON naming the dialogue), nothing else.
+    const asked = page.requests.filter((u) => u.startsWith(EDGE_URL)).map((u) => new URL(u).pathname);
+    check(JSON.stringify(asked) === JSON.stringify(["/widget.js", "/api/v1/sites/demo/triggers"]),
+      `the edge was asked for more than the loader and the triggers: ${page.requests.join(" ")}`);
 
     log("Tab to the launcher");
     let reached = false;
@@ -458,6 +460,38 @@ const scenarios = {
     check((await teaser(page).count()) === 0, "a teaser showed although the branding turns it off");
     check(!page.requests.some((u) => u.includes("/widget/confab")), "the widget was loaded without the visitor asking");
     await shot(page, "branding-next-page");
+  },
+
+  // The dialogue's own triggers (set in the admin; the page's tag sets none) and its opening
+  // line as the teaser; before the visitor acts only the small triggers JSON is fetched.
+  async dialogue() {
+    log("the home page: the dialogue's time-on-page trigger");
+    const { context, page } = await visitor();
+    await page.addInitScript(() => {
+      window.__triggered = [];
+      addEventListener("confab:triggered", (e) => window.__triggered.push(e.detail));
+    });
+    await page.goto(DEMO_URL);
+    await launcher(page).waitFor();
+    while ((await now(page)) < 1000) await page.waitForTimeout(50);
+    check((await teaser(page).count()) === 0, "the dialogue's time_on_page 2 s teaser showed before 1 s");
+    await teaser(page).waitFor();
+    const shown = await now(page);
+    check(shown >= 2000 && shown < 6000, `the teaser showed after ${Math.round(shown)} ms`);
+    const text = await teaser(page).textContent();
+    check(text.startsWith("Hi there! I'm Confab"), `the teaser is not the dialogue's opening line: ${text}`);
+    const events = await page.evaluate(() => window.__triggered);
+    check(events.length === 1 && events[0].trigger === "time:2" && events[0].dialogue === "welcome",
+      `triggered events: ${JSON.stringify(events)}`);
+    const api = page.requests.filter((u) => u.includes("/api/") || u.includes("/widget/"));
+    check(api.length === 1 && api[0].includes("/api/v1/sites/demo/triggers?"), `fetched before any interaction: ${api}`);
+    await noStorageYet(page, "when the dialogue's teaser showed");
+    await shot(page, "dialogue-teaser");
+    log("the teaser opens that dialogue");
+    await teaser(page).click();
+    await page.getByText("What brings you here today?").waitFor();
+    await shot(page, "dialogue-teaser-opened");
+    await context.close();
   },
 };
 

@@ -100,3 +100,79 @@ fn drafts_publishing_versions_and_portability() -> Result<()> {
     ensure!(unnamed.error_code() == Some("invalid_name"), "{}", unnamed.json);
     Ok(())
 }
+
+fn page_triggers(app: &TestApp, page: &str) -> Result<Value> {
+    let url = format!("/api/v1/sites/demo/triggers?url={}&referrer=", urlencode(page));
+    let r = app.get(&url, Some(DEMO_ORIGIN), None)?;
+    ensure!(r.status == 200, "triggers answered {}: {}", r.status, r.json);
+    Ok(r.json)
+}
+
+fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[test]
+fn a_dialogues_triggers_and_opening_line_reach_the_loader() -> Result<()> {
+    let app = TestApp::start("dialogue-triggers")?;
+    let cookie = app.sign_in()?;
+    // The demo dialogue has no triggers: the loader learns which dialogue and its opening line.
+    let demo = page_triggers(&app, "http://127.0.0.1:8080/")?;
+    ensure!(demo["dialogue"] == "welcome" && demo["triggers"] == json!([]), "{demo}");
+    ensure!(demo["teaser"].as_str().is_some_and(|t| t.starts_with("Hi there!")), "{demo}");
+
+    let created = app.post("/api/admin/v1/dialogues", r#"{"name":"Pricing","priority":20}"#, None, Some(&cookie))?;
+    let id = created.json["id"].as_str().context("no id")?.to_owned();
+    // Out-of-range triggers are the draft's problems, named by their place; publishing waits.
+    let audience = |scroll: u32| {
+        json!({
+            "pages": { "include": ["/pricing*"] },
+            "triggers": [
+                { "type": "time_on_page", "seconds": 12 },
+                { "type": "scroll", "percent": scroll },
+                { "type": "element_visible", "selector": "#plans" }
+            ]
+        })
+    };
+    let body = json!({ "audience": audience(150), "flow": flow_with_link_to("end") }).to_string();
+    let saved = app.put(&format!("/api/admin/v1/dialogues/{id}"), &body, Some(&cookie))?;
+    let messages: Vec<&str> = saved.json["diagnostics"]
+        .as_array()
+        .map(|d| d.iter().filter_map(|d| d["message"].as_str()).collect())
+        .unwrap_or_default();
+    ensure!(messages == ["Trigger 2: Scroll depth must be 1 to 100 percent."], "{}", saved.json);
+    let refused = app.post(&format!("/api/admin/v1/dialogues/{id}/publish"), "", None, Some(&cookie))?;
+    ensure!(refused.error_code() == Some("not_publishable"), "{}", refused.json);
+    // An unknown trigger type is refused outright, and the draft keeps what it had.
+    let unknown = json!({ "audience": { "triggers": [{ "type": "telepathy" }] } }).to_string();
+    let refused = app.put(&format!("/api/admin/v1/dialogues/{id}"), &unknown, Some(&cookie))?;
+    ensure!(refused.status == 400, "an unknown trigger answered {}: {}", refused.status, refused.json);
+    let kept = app.get(&format!("/api/admin/v1/dialogues/{id}"), None, Some(&cookie))?;
+    ensure!(kept.json["audience"]["triggers"][1]["percent"] == 150, "{}", kept.json);
+
+    let body = json!({ "audience": audience(60) }).to_string();
+    let saved = app.put(&format!("/api/admin/v1/dialogues/{id}"), &body, Some(&cookie))?;
+    ensure!(saved.json["diagnostics"] == json!([]), "{}", saved.json);
+    let published = app.post(&format!("/api/admin/v1/dialogues/{id}/publish"), "", None, Some(&cookie))?;
+    ensure!(published.status == 200, "{}", published.json);
+
+    // On a pricing page the new dialogue wins, with its triggers in the loader's grammar and
+    // its greeting with the token's default; elsewhere the demo dialogue still shows.
+    let pricing = page_triggers(&app, "http://127.0.0.1:8080/pricing.html")?;
+    ensure!(pricing["dialogue"] == id.as_str(), "{pricing}");
+    ensure!(pricing["triggers"] == json!(["time:12", "scroll:60", "visible:#plans"]), "{pricing}");
+    ensure!(pricing["teaser"] == "Hello there!", "{pricing}");
+    ensure!(page_triggers(&app, "http://127.0.0.1:8080/")?["dialogue"] == "welcome", "the home page changed");
+    // Nothing published for the page: nothing to trigger.
+    let unpublished = app.post("/api/admin/v1/dialogues/welcome/unpublish", "", None, Some(&cookie))?;
+    ensure!(unpublished.status == 200, "{}", unpublished.json);
+    let none = page_triggers(&app, "http://127.0.0.1:8080/")?;
+    ensure!(none == json!({ "dialogue": null, "triggers": [], "teaser": null }), "{none}");
+    // Foreign origins are refused like the rest of the widget API; bad input is named.
+    let foreign = app.get("/api/v1/sites/demo/triggers?url=x", Some("https://evil.example"), None)?;
+    ensure!(foreign.status == 403, "a foreign origin answered {}", foreign.status);
+    let long = format!("/api/v1/sites/demo/triggers?url={}", "a".repeat(3000));
+    let refused = app.get(&long, Some(DEMO_ORIGIN), None)?;
+    ensure!(refused.error_code() == Some("url_too_long"), "{}", refused.json);
+    Ok(())
+}

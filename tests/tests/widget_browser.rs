@@ -90,3 +90,15 @@ fn the_site_s_branding_applies_at_runtime() -> Result<()> {
     confab_xtask::wrangler::execute(&app.persist, &file)?;
     run(&app, "branding")
 }
+
+#[test]
+fn a_dialogues_own_trigger_shows_its_opening_line_as_the_teaser() -> Result<()> {
+    let app = TestApp::with_demo_host("widget-dialogue")?;
+    let cookie = app.sign_in()?;
+    let audience = r#"{"audience":{"triggers":[{"type":"time_on_page","seconds":2}]}}"#;
+    let saved = app.put("/api/admin/v1/dialogues/welcome", audience, Some(&cookie))?;
+    anyhow::ensure!(saved.status == 200, "saving the trigger answered {}: {}", saved.status, saved.json);
+    let published = app.post("/api/admin/v1/dialogues/welcome/publish", "", None, Some(&cookie))?;
+    anyhow::ensure!(published.status == 200, "publishing answered {}: {}", published.status, published.json);
+    run(&app, "dialogue")
+}

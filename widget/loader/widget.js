@@ -4,9 +4,12 @@
 //
 // It draws the launcher inside a Shadow DOM (no CSS leaks either way; styles go through
 // constructable stylesheets, so it runs under a CSP without 'unsafe-inline'). Before the
-// visitor shows intent it fetches nothing and writes no cookie and no storage; it only reads
-// the `confab:<site>` entry of sessionStorage, which exists once the visitor has used the
-// chat in this tab (to reopen the chat after a navigation and to count time on site). Pointer
+// visitor shows intent it writes no cookie and no storage, and fetches one small JSON at most:
+// when the tag sets no data-trigger, `GET …/triggers` names the dialogue targeting picks for
+// this page, its triggers and its opening line for the teaser (the page's URL, referrer and
+// Munchkin cookie go with it; the edge records nothing). It reads only the `confab:<site>`
+// entry of sessionStorage, which exists once the visitor has used the chat in this tab (to
+// reopen the chat after a navigation and to count time on site). Pointer
 // over or focus on the launcher prefetches the widget, a click opens it. The chat itself is
 // a Leptos (wasm) app that renders into the panel and runs the conversation; this script
 // keeps what is DOM and storage glue (far smaller in JavaScript than in wasm): the shadow
@@ -21,6 +24,7 @@
 //
 // Optional attributes of the script tag:
 //   data-trigger="time:10; scroll:50"  when to show the teaser ("poke") beside the launcher,
+//                         instead of the triggers of the page's dialogue (set in the admin),
 //                         any of (separated by `;`, the first to fire wins, once per page):
 //     load              at once
 //     time:N            after N seconds on this page
@@ -33,7 +37,8 @@
 //                       loader starts) becomes visible
 //     route             on a single-page app's route change (history.pushState,
 //                       replaceState, popstate)
-//   data-teaser="…"       the teaser's text (default "Hi! Can I help you with anything?");
+//   data-teaser="…"       the teaser's text (default: the dialogue's opening line, else "Hi! Can
+//                         I help you with anything?");
 //                         clicking it opens the chat, its × hides it for the session
 //   data-position="left"  launcher on the left (default right), data-offset-x="20" and
 //   data-offset-y="20"    its distance in px from the side and the bottom, data-color="#4f46e5"
@@ -60,6 +65,8 @@
   const listeners = {};
   const queue = [];
   let host, root, launcher, panel, teaser, loading, control, mounting, opened, fired, dismissed, dialogue, ready, wanted;
+  // The page's dialogue as the edge picked it for the triggers: {dialogue, triggers, teaser}.
+  let pick = {};
   // look: the site's branding to remember in the tab (th: as CSS, nt: no teaser); sound: new
   // bot messages beep; want: focus follows the chat's controls (the visitor is using it);
   // audio: created on the visitor's first gesture in the chat.
@@ -251,7 +258,7 @@
   function trigger(spec) {
     if (fired || opened || dismissed || saved.t || saved.nt || look.nt) return;
     fired = 1;
-    const message = el("button", "tm", attr("teaser") || "Hi! Can I help you with anything?");
+    const message = el("button", "tm", attr("teaser") || pick.teaser || "Hi! Can I help you with anything?");
     const dismiss = el("button", "tx", "×", "Dismiss message");
     message.onclick = () => open(1);
     message.onpointerenter = load;
@@ -263,7 +270,7 @@
       remember({ t: 1 });
     };
     teaser.append(message, dismiss);
-    emit("triggered", { trigger: spec, dialogue: null, version: null });
+    emit("triggered", { trigger: spec, dialogue: pick.dialogue || null, version: null });
   }
 
   function watch(spec) {
@@ -369,11 +376,21 @@
     ready = { site };
     emit("ready", ready);
     if (saved.o) open(1, 1);
-    (attr("trigger") || "").split(";").forEach((spec) => {
+    const watchAll = (specs) => specs.forEach((spec) => {
       try {
         if (spec.trim()) watch(spec.trim());
       } catch (e) { /* a wrong selector or trigger is ignored */ }
     });
+    if (attr("trigger") !== null) return watchAll(attr("trigger").split(";"));
+    const q = encodeURIComponent;
+    const mkto = (document.cookie.match(/(?:^|; )_mkto_trk=([^;]+)/) || [])[1];
+    fetch(base + "/api/v1/sites/" + q(site) + "/triggers?url=" + q(location.href) + "&referrer=" + q(document.referrer) +
+      (mkto ? "&mkto=" + q(mkto) : ""))
+      .then((r) => r.ok && r.json())
+      .then((p) => {
+        pick = p || {};
+        watchAll(pick.triggers || []);
+      }, () => { /* no triggers: the launcher waits for a click */ });
   }
 
   window.Confab = {

@@ -281,6 +281,19 @@ fn walk(
     Err(EngineError::BrokenFlow)
 }
 
+/// The first thing the bot says when the conversation starts, as the engine would say it
+/// (tokens rendered from `context`, their defaults otherwise): for the teaser beside the
+/// launcher. `None` when the flow opens with neither a message nor a prompt.
+pub fn opening(flow: &Flow, context: &Context) -> Option<String> {
+    let (_, effects) = step(flow, &State::default(), &Event::Start { version: 0 }, context).ok()?;
+    effects.into_iter().find_map(|e| match e {
+        Effect::Say(text) | Effect::Ask { text, .. } | Effect::Capture { text, .. } => {
+            Some(text).filter(|t| !t.trim().is_empty())
+        }
+        _ => None,
+    })
+}
+
 /// The latest value captured for a lead field among `answers`.
 fn captured<'a>(flow: &Flow, answers: &'a [Answer], field: &str) -> Option<&'a str> {
     answers.iter().rev().find_map(|a| match flow.card(&a.card) {

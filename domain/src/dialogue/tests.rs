@@ -215,3 +215,25 @@ fn captures_check_answers_by_kind() {
     }
     assert_eq!(CaptureKind::Text.check(&"é".repeat(1000)).map(|s| s.chars().count()), Ok(1000));
 }
+
+#[test]
+fn the_opening_is_the_first_thing_the_bot_says_as_the_engine_renders_it() {
+    let demo = crate::demo::flow();
+    let anonymous = opening(&demo, &Context::default());
+    let known = opening(&demo, &lead(&[("firstName", "Ada")]));
+    assert!(anonymous.as_deref().is_some_and(|t| t.starts_with("Hi there!")), "{anonymous:?}");
+    assert!(known.as_deref().is_some_and(|t| t.starts_with("Hi Ada!")), "{known:?}");
+    // A flow that opens with a question: its text; with a silent goal first, the card after it.
+    let asks = parse(
+        r#"{"start":"g","cards":[
+            {"type":"goal","id":"g","name":"seen","score":0,"next":"q"},
+            {"type":"question","id":"q","text":"Pricing or a demo?","buttons":[{"label":"Demo","value":"d","next":"e"}]},
+            {"type":"end","id":"e"}]}"#,
+    );
+    assert_eq!(opening(&asks, &Context::default()).as_deref(), Some("Pricing or a demo?"));
+    // A flow that says nothing before it offers times has no opening.
+    let books = parse(
+        r#"{"start":"b","cards":[{"type":"book_meeting","id":"b","duration_minutes":30,"next":"e"},{"type":"end","id":"e"}]}"#,
+    );
+    assert_eq!(opening(&books, &Context::default()), None);
+}

@@ -13,6 +13,7 @@ use crate::store::{self, dialogues as stored};
 use confab_domain::dialogue::{Card, Diagnostic, Flow};
 use confab_domain::ids::is_valid_slug;
 use confab_domain::targeting::Audience;
+use confab_domain::targeting::trigger::{self, Trigger};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use worker::{D1Database, Request, Response};
@@ -38,12 +39,13 @@ async fn known_fields(db: &D1Database) -> ApiResult<Vec<String>> {
     Ok(fields)
 }
 
-fn diagnostics(flow: &Flow, fields: &[String]) -> Vec<Diagnostic> {
+fn diagnostics(flow: &Flow, triggers: &[Trigger], fields: &[String]) -> Vec<Diagnostic> {
     let names: Vec<&str> = fields.iter().map(String::as_str).collect();
     let mut out = flow.validate(&names);
     if flow.cards.len() > MAX_CARDS {
         out.push(Diagnostic { card: None, message: format!("A flow may have at most {MAX_CARDS} cards.") });
     }
+    out.extend(trigger::problems(triggers).into_iter().map(|message| Diagnostic { card: None, message }));
     out
 }
 
@@ -94,8 +96,10 @@ fn editing(row: stored::DialogueRow, fields: &[String]) -> ApiResult<Editing> {
         (None, _) if row.latest_version.is_some() => "unpublished",
         (None, _) => "draft",
     };
+    let audience: Value = serde_json::from_str(&audience_text).unwrap_or(Value::Object(Default::default()));
+    let triggers = serde_json::from_value::<Audience>(audience.clone()).map(|a| a.triggers).unwrap_or_default();
     Ok(Editing {
-        diagnostics: diagnostics(&flow, fields),
+        diagnostics: diagnostics(&flow, &triggers, fields),
         id: row.id,
         name: row.name,
         priority: row.priority,
@@ -103,7 +107,7 @@ fn editing(row: stored::DialogueRow, fields: &[String]) -> ApiResult<Editing> {
         published_version: row.published_version,
         has_draft: row.draft_flow.is_some() || row.draft_audience.is_some(),
         updated_at: row.updated_at,
-        audience: serde_json::from_str(&audience_text).unwrap_or(Value::Object(Default::default())),
+        audience,
         flow: serde_json::to_value(&flow)?,
     })
 }

@@ -51,6 +51,18 @@ pub fn visitor_of(lead: &StoredLead) -> Visitor {
     Visitor { known: true, attributes, pending: false }
 }
 
+/// What D1 alone knows of the cookie `mkto`, without asking Marketo: for the loader's look at
+/// the page's dialogue, which runs on every page view, before the visitor does anything.
+pub async fn known_locally(db: &D1Database, mkto: Option<&str>) -> ApiResult<Visitor> {
+    let Some(token) = mkto.filter(|c| is_munchkin_cookie(c)).and_then(cookie_token) else {
+        return Ok(Visitor::default());
+    };
+    Ok(match leads::lead_by_cookie(db, token).await? {
+        CookieLookup::Lead(lead) => visitor_of(&lead),
+        CookieLookup::NoLead(_) | CookieLookup::Unknown => Visitor::default(),
+    })
+}
+
 /// Resolves the cookie value `mkto` (the host page's `_mkto_trk`), waiting at most
 /// [`WAIT_MS`] for Marketo.
 pub async fn resolve(env: &Env, ctx: &Context, db: &D1Database, mkto: Option<&str>) -> ApiResult<Visitor> {
