@@ -1,10 +1,12 @@
 //! `AudienceForm`: who a dialogue is for, in its basic parts (known, anonymous or all visitors;
-//! first or returning visits; pages to show on and not to show on, one pattern a line), and the
-//! rest (lead attributes, query parameters, referrer, schedule) as JSON.
+//! first or returning visits; pages to show on and not to show on, one pattern a line; the
+//! triggers, in the loader's `time:10; scroll:50` grammar), and the rest (lead attributes, query
+//! parameters, referrer, schedule) as JSON.
 
 use super::browser::{from_json_text, to_json_text};
 use super::draft::lines;
 use super::state::EditorState;
+use confab_domain::targeting::trigger::Trigger;
 use confab_domain::targeting::{Audience, Condition, Group, ReferrerCondition, Schedule, Visitors};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -30,6 +32,13 @@ fn advanced_of(audience: &Audience) -> Advanced {
 
 /// The id of the advanced text area, also its key among the JSON problems.
 const ADVANCED_ID: &str = "audience-advanced";
+/// The id of the triggers field, also its key among the problems that block saving.
+const TRIGGERS_ID: &str = "audience-triggers";
+
+/// The triggers typed as `time:10; scroll:50`, or the first mistake.
+fn parse_triggers(typed: &str) -> Result<Vec<Trigger>, String> {
+    typed.split(';').map(str::trim).filter(|s| !s.is_empty()).map(Trigger::from_spec).collect()
+}
 
 /// The audience part of the editor (`#audience`).
 #[component]
@@ -47,7 +56,14 @@ pub fn AudienceForm(
     let exclude = RwSignal::new(audience.with_untracked(|a| a.pages.exclude.join("\n")));
     let advanced = RwSignal::new(audience.with_untracked(|a| to_json_text(&advanced_of(a))));
     let problem = Memo::new(move |_| state.json_problems.with(|p| p.get(ADVANCED_ID).cloned().unwrap_or_default()));
-    on_cleanup(move || state.json_problem(ADVANCED_ID, None));
+    let triggers =
+        RwSignal::new(audience.with_untracked(|a| a.triggers.iter().map(Trigger::spec).collect::<Vec<_>>().join("; ")));
+    let triggers_problem =
+        Memo::new(move |_| state.json_problems.with(|p| p.get(TRIGGERS_ID).cloned().unwrap_or_default()));
+    on_cleanup(move || {
+        state.json_problem(ADVANCED_ID, None);
+        state.json_problem(TRIGGERS_ID, None);
+    });
     view! {
         <section class="audience" id="audience" aria-labelledby="audience-title">
             <h3 id="audience-title">"Audience"</h3>
@@ -144,6 +160,42 @@ pub fn AudienceForm(
                 <code>"/pricing*"</code> " is a path on any host, " <code>"example.com/blog/*"</code>
                 " a host and path. No pages listed means every page; an exclusion wins."
             </p>
+            <div class="field">
+                <label for=TRIGGERS_ID>"Triggers"</label>
+                <input
+                    id=TRIGGERS_ID
+                    name="triggers"
+                    class="code"
+                    spellcheck="false"
+                    placeholder="time:10; scroll:50"
+                    aria-describedby="audience-triggers-hint audience-triggers-problem"
+                    aria-invalid=move || (!triggers_problem.with(String::is_empty)).then_some("true")
+                    prop:value=move || triggers.get()
+                    on:input=move |ev| {
+                        let typed = event_target_value(&ev);
+                        triggers.set(typed.clone());
+                        match parse_triggers(&typed) {
+                            Ok(parsed) => {
+                                state.json_problem(TRIGGERS_ID, None);
+                                edit(Box::new(move |a| a.triggers = parsed));
+                            }
+                            Err(why) => {
+                                state.json_problem(TRIGGERS_ID, Some(why));
+                                state.touch();
+                            }
+                        }
+                    }
+                />
+                <p class="hint" id="audience-triggers-hint">
+                    "When the teaser with the dialogue's first line pops up, separated by " <code>";"</code>
+                    ", the first to fire wins: " <code>"load"</code> ", " <code>"time:10"</code>
+                    " (seconds on the page), " <code>"site:60"</code> " (seconds on the site), "
+                    <code>"scroll:50"</code> " (percent), " <code>"exit"</code> ", " <code>"idle:30"</code>
+                    ", " <code>"visible:#pricing"</code> ", " <code>"route"</code>
+                    ". None: the chat waits for a click. A script tag's data-trigger replaces these."
+                </p>
+                <p class="field-error" id="audience-triggers-problem">{move || triggers_problem.get()}</p>
+            </div>
             <details class="advanced">
                 <summary>"Lead attributes, query parameters, referrer and schedule (JSON)"</summary>
                 <div class="field">
@@ -187,5 +239,22 @@ pub fn AudienceForm(
                 </div>
             </details>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triggers_are_typed_in_the_loaders_grammar() {
+        let parsed = parse_triggers(" time:10 ;; scroll:50; visible:#plans ");
+        let specs: Result<Vec<String>, String> = parsed.map(|t| t.iter().map(Trigger::spec).collect());
+        assert_eq!(specs, Ok(vec!["time:10".to_owned(), "scroll:50".to_owned(), "visible:#plans".to_owned()]));
+        assert_eq!(parse_triggers("  "), Ok(vec![]));
+        assert_eq!(
+            parse_triggers("time:10; scroll"),
+            Err("`scroll` needs a whole number of percent, as in `scroll:10`.".to_owned())
+        );
     }
 }

@@ -78,6 +78,40 @@ impl Trigger {
         }
     }
 
+    /// Reads one spec of the loader's grammar (`time:10`, `scroll:50`, `visible:#plans`, …), as
+    /// an admin types it; the error says what was expected. Range checks are [`Trigger::problem`]'s.
+    pub fn from_spec(spec: &str) -> Result<Trigger, String> {
+        let spec = spec.trim();
+        let (kind, arg) = match spec.split_once(':') {
+            Some((kind, arg)) => (kind.trim(), Some(arg.trim())),
+            None => (spec, None),
+        };
+        let number = |unit: &str| {
+            arg.and_then(|a| a.parse::<u32>().ok())
+                .ok_or_else(|| format!("`{kind}` needs a whole number of {unit}, as in `{kind}:10`."))
+        };
+        let bare = |trigger: Trigger| match arg {
+            None => Ok(trigger),
+            Some(_) => Err(format!("`{kind}` takes no value.")),
+        };
+        match kind {
+            "load" => bare(Trigger::Load),
+            "exit" => bare(Trigger::ExitIntent),
+            "route" => bare(Trigger::RouteChange),
+            "time" => Ok(Trigger::TimeOnPage { seconds: number("seconds")? }),
+            "site" => Ok(Trigger::TimeOnSite { seconds: number("seconds")? }),
+            "idle" => Ok(Trigger::Inactivity { seconds: number("seconds")? }),
+            "scroll" => Ok(Trigger::Scroll { percent: number("percent")? }),
+            "visible" => match arg.filter(|a| !a.is_empty()) {
+                Some(selector) => Ok(Trigger::ElementVisible { selector: selector.to_owned() }),
+                None => Err("`visible` needs a CSS selector, as in `visible:#pricing`.".to_owned()),
+            },
+            _ => Err(format!(
+                "`{spec}` is not a trigger: use load, time:N, site:N, scroll:P, exit, idle:N, visible:SELECTOR or route."
+            )),
+        }
+    }
+
     /// The loader's spec of this trigger (its `data-trigger` grammar).
     pub fn spec(&self) -> String {
         match self {
@@ -155,6 +189,26 @@ mod tests {
         assert!(problems[4].contains("`;`"), "{problems:?}");
         let many = vec![Trigger::Load; MAX_TRIGGERS + 1];
         assert_eq!(super::problems(&many), [format!("A dialogue may have at most {MAX_TRIGGERS} triggers.")]);
+    }
+
+    #[test]
+    fn specs_read_back_to_the_same_trigger_and_mistakes_are_explained() {
+        for spec in ["load", "time:10", "site:90", "scroll:50", "exit", "idle:30", "visible:#pricing .table", "route"] {
+            let trigger = Trigger::from_spec(spec);
+            assert_eq!(trigger.as_ref().map(Trigger::spec), Ok(spec.to_owned()), "{spec}");
+        }
+        assert_eq!(Trigger::from_spec(" time : 12 "), Ok(Trigger::TimeOnPage { seconds: 12 }));
+        let mistakes = [
+            ("time", "`time` needs a whole number of seconds, as in `time:10`."),
+            ("scroll:half", "`scroll` needs a whole number of percent, as in `scroll:10`."),
+            ("idle:-3", "`idle` needs a whole number of seconds, as in `idle:10`."),
+            ("load:5", "`load` takes no value."),
+            ("visible:", "`visible` needs a CSS selector, as in `visible:#pricing`."),
+        ];
+        for (spec, message) in mistakes {
+            assert_eq!(Trigger::from_spec(spec), Err(message.to_owned()), "{spec}");
+        }
+        assert!(Trigger::from_spec("telepathy").is_err_and(|e| e.starts_with("`telepathy` is not a trigger")));
     }
 
     #[test]
