@@ -78,17 +78,22 @@ pub struct Editing {
     pub versions: Vec<Version>,
 }
 
-/// What a save sends: the whole draft.
+/// What a save sends: the name and priority, and the audience and flow when they differ from
+/// the stored draft (the edge keeps what is left out as it is). Sending an unchanged flow would
+/// store it as a draft beside the published version, which then reads "published, with
+/// unpublished changes" although nothing is left to publish.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Changes {
     /// Name.
     pub name: String,
     /// Priority.
     pub priority: i32,
-    /// Who the dialogue is for.
-    pub audience: Audience,
-    /// The cards.
-    pub flow: Flow,
+    /// Who the dialogue is for, when changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Audience>,
+    /// The cards, when changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow: Option<Flow>,
 }
 
 fn path(id: &str, rest: &str) -> String {
@@ -125,7 +130,8 @@ pub async fn read(id: String) -> Result<Editing, ApiError> {
     get(&path(&id, "")).await
 }
 
-/// Saves the draft, problems and all; answers it as stored, with the edge's diagnostics.
+/// Saves the draft (what `changes` carries of it), problems and all; answers it as stored, with
+/// the edge's diagnostics.
 pub async fn save(id: String, changes: &Changes) -> Result<Editing, ApiError> {
     let (_, json) = call("PUT", &path(&id, ""), Some(to_js(changes)?)).await?;
     editing(json)

@@ -6,7 +6,7 @@
 use super::browser::{from_json_text, to_json_text};
 use super::draft::lines;
 use super::state::EditorState;
-use confab_domain::targeting::trigger::Trigger;
+use confab_domain::targeting::trigger::{self, Trigger};
 use confab_domain::targeting::{Audience, Condition, Group, ReferrerCondition, Schedule, Visitors};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -58,8 +58,12 @@ pub fn AudienceForm(
     let problem = Memo::new(move |_| state.json_problems.with(|p| p.get(ADVANCED_ID).cloned().unwrap_or_default()));
     let triggers =
         RwSignal::new(audience.with_untracked(|a| a.triggers.iter().map(Trigger::spec).collect::<Vec<_>>().join("; ")));
-    let triggers_problem =
-        Memo::new(move |_| state.json_problems.with(|p| p.get(TRIGGERS_ID).cloned().unwrap_or_default()));
+    // A mistake in the grammar holds saving back; a value out of range is the draft's problem
+    // (saved, but not publishable), shown here at once and in the diagnostics after saving.
+    let out_of_range = RwSignal::new(String::new());
+    let triggers_problem = Memo::new(move |_| {
+        state.json_problems.with(|p| p.get(TRIGGERS_ID).cloned()).unwrap_or_else(|| out_of_range.get())
+    });
     on_cleanup(move || {
         state.json_problem(ADVANCED_ID, None);
         state.json_problem(TRIGGERS_ID, None);
@@ -177,6 +181,7 @@ pub fn AudienceForm(
                         match parse_triggers(&typed) {
                             Ok(parsed) => {
                                 state.json_problem(TRIGGERS_ID, None);
+                                out_of_range.set(trigger::problems(&parsed).join(" "));
                                 edit(Box::new(move |a| a.triggers = parsed));
                             }
                             Err(why) => {

@@ -51,6 +51,10 @@ pub fn DialogueForm(
     let saved_name = RwSignal::new(editing.name.clone());
     let priority = RwSignal::new(editing.priority.to_string());
     let audience = RwSignal::new(editing.audience.clone());
+    // The audience and flow as the edge stores them in the draft, as of the last read or save:
+    // a save sends only what differs.
+    let stored_audience = RwSignal::new(editing.audience.clone());
+    let stored_flow = RwSignal::new(editing.flow.clone());
     let meta = RwSignal::new(Meta::of(&editing));
     let versions = RwSignal::new(editing.versions.clone());
     let name_error = RwSignal::new(String::new());
@@ -115,11 +119,12 @@ pub fn DialogueForm(
                 focus(&where_);
                 return;
             }
+            let (now_audience, now_flow) = (audience.get_untracked(), state.draft.with_untracked(|d| d.flow.clone()));
             let changes = Changes {
                 name: checked_name.clone(),
                 priority: checked_priority,
-                audience: audience.get_untracked(),
-                flow: state.draft.with_untracked(|d| d.flow.clone()),
+                audience: stored_audience.with_untracked(|a| *a != now_audience).then(|| now_audience.clone()),
+                flow: stored_flow.with_untracked(|f| *f != now_flow).then(|| now_flow.clone()),
             };
             let at = state.edits.get_untracked();
             busy.set(Some("save"));
@@ -132,6 +137,8 @@ pub fn DialogueForm(
                         applied(&e);
                         state.saved_edits.try_set(at);
                         saved_name.try_set(checked_name);
+                        stored_audience.try_set(now_audience);
+                        stored_flow.try_set(now_flow);
                         done.try_set(format!("Draft saved. {}.", problems_label(e.diagnostics.len())));
                         let _ = on_changed.try_run(());
                     }
