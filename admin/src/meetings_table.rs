@@ -112,12 +112,16 @@ fn MeetingRow(
             });
         }
     };
+    // Whether it happened or not can be told once the meeting has begun; the edge refuses it before.
+    let begun = js_sys::Date::parse(&meeting.start) <= js_sys::Date::now();
     let actions = active.then(|| {
         let (c1, c2, c3) = (change.clone(), change.clone(), change);
         view! {
             <button type="button" on:click=move |_| c1("canceled")>"Cancel"</button>
-            <button type="button" on:click=move |_| c2("completed")>"Completed"</button>
-            <button type="button" on:click=move |_| c3("no_show")>"No-show"</button>
+            {begun.then(|| view! {
+                <button type="button" on:click=move |_| c2("completed")>"Completed"</button>
+                <button type="button" on:click=move |_| c3("no_show")>"No-show"</button>
+            })}
         }
     });
     view! {

@@ -623,6 +623,11 @@ const scenarios = {
     await agent.locator(`tr[data-meeting="${OWN_MEETING}"]`).waitFor();
     const listed = await agent.locator("tr[data-meeting]").evaluateAll((rows) => rows.map((r) => r.dataset.meeting));
     check(JSON.stringify(listed) === JSON.stringify([OWN_MEETING]), `the agent's meetings are ${JSON.stringify(listed)}`);
+    // A meeting still to come can be canceled, not yet marked completed or a no-show.
+    const actions = (await agent.locator(`tr[data-meeting="${OWN_MEETING}"] td.actions button`).allTextContents())
+      .map((t) => t.trim());
+    check(actions.includes("Cancel") && !actions.includes("Completed") && !actions.includes("No-show"),
+      `a future meeting offers ${JSON.stringify(actions)}`);
     await agent.locator(`tr[data-meeting="${OWN_MEETING}"]`).getByRole("button", { name: "History" }).click();
     await agent.locator("tr.history li", { hasText: "booked" }).waitFor();
     await shot(agent, "agent-meetings");
