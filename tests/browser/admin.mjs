@@ -3,27 +3,15 @@
 // journeys below; prints one line per step and exits non-zero on failure. Every tab a scenario
 // visits is kept as $SCREENSHOTS/admin-<scenario>-<tab>.png (a few extra moments with a
 // suffix), so people can look at each tab.
-import { chromium } from "playwright-core";
+import { check, launch, run, runScenario } from "./harness.mjs";
 
 const { DEMO_URL, EDGE_URL, ADMIN_EMAIL, ADMIN_PASSWORD, SCREENSHOTS, CHROMIUM, SCENARIO } = process.env;
 const TIMEOUT = 20_000;
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
-const problems = [];
-let step = "start";
+const browser = await launch(CHROMIUM);
+const state = run();
+const { problems, log } = state;
 
-function log(what) {
-  step = what;
-  console.log(`step: ${what}`);
-}
-
-function check(ok, message) {
-  if (!ok) throw new Error(message);
-}
 
 // `admin-<scenario>-<name>.png`, the whole page.
 async function shot(page, name) {
@@ -659,17 +647,4 @@ const scenarios = {
   },
 };
 
-try {
-  const run = scenarios[SCENARIO];
-  if (!run) throw new Error(`unknown SCENARIO ${SCENARIO}; one of ${Object.keys(scenarios).join(", ")}`);
-  const started = Date.now();
-  await run();
-  if (problems.length) throw new Error(problems.join("\n"));
-  console.log(`${SCENARIO} ok in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-} catch (e) {
-  console.error(`${SCENARIO} failed at "${step}": ${e.stack || e}`);
-  if (problems.length) console.error(`also:\n${problems.join("\n")}`);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+await runScenario(browser, scenarios, SCENARIO, state);

@@ -1,15 +1,11 @@
 // The visitor's journey on the demo host page, then the admin's view of the meeting.
 // Run by tests/tests/browser.rs; prints one line per step and exits non-zero on failure.
-import { chromium } from "playwright-core";
+import { launch } from "./harness.mjs";
 
 const { DEMO_URL, EDGE_URL, ADMIN_EMAIL, ADMIN_PASSWORD, SCREENSHOTS, CHROMIUM } = process.env;
 const TIMEOUT = 20_000;
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch(CHROMIUM);
 const problems = [];
 let step = 0;
 async function shot(page, name) {

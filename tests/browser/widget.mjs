@@ -2,33 +2,21 @@
 // edge). Run by tests/tests/widget_browser.rs with SCENARIO set to one of the journeys below;
 // prints one line per step and exits non-zero on failure. Screenshots go to
 // $SCREENSHOTS/widget-<name>.png.
-import { chromium } from "playwright-core";
+import { check, launch, run, runScenario } from "./harness.mjs";
 
 const { DEMO_URL, EDGE_URL, SCREENSHOTS, CHROMIUM, SCENARIO } = process.env;
 const TIMEOUT = 20_000;
 const site = new URL(DEMO_URL);
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
-const problems = [];
-let step = "start";
-
-function log(what) {
-  step = what;
-  console.log(`step: ${what}`);
-}
+const browser = await launch(CHROMIUM);
+const state = run();
+const { problems, log } = state;
 
 async function shot(page, name) {
   await page.screenshot({ path: `${SCREENSHOTS}/widget-${name}.png` });
   console.log(`screenshot: widget-${name}.png`);
 }
 
-function check(ok, message) {
-  if (!ok) throw new Error(message);
-}
 
 // A fresh visitor: a new browser context (no cookie, no storage) and a page whose errors,
 // console errors and network requests are recorded.
@@ -495,17 +483,4 @@ const scenarios = {
   },
 };
 
-try {
-  const run = scenarios[SCENARIO];
-  if (!run) throw new Error(`unknown SCENARIO ${SCENARIO}; one of ${Object.keys(scenarios).join(", ")}`);
-  const started = Date.now();
-  await run();
-  if (problems.length) throw new Error(problems.join("\n"));
-  console.log(`${SCENARIO} ok in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-} catch (e) {
-  console.error(`${SCENARIO} failed at "${step}": ${e.stack || e}`);
-  if (problems.length) console.error(`also:\n${problems.join("\n")}`);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+await runScenario(browser, scenarios, SCENARIO, state);

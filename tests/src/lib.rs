@@ -266,6 +266,38 @@ impl TestApp {
         let cookie = r.set_cookie.context("no session cookie")?;
         Ok(cookie.split(';').next().unwrap_or_default().to_owned())
     }
+
+    /// Runs the Playwright script `tests/browser/<script>` (Debian's Chromium, headless) against
+    /// this edge and its demo host site, with the demo admin's credentials, a screenshot folder
+    /// (`target/e2e/screenshots`) and `vars`; fails with the script's output and the edge log's
+    /// path. Returns what the script printed.
+    pub fn browse(&self, script: &str, vars: &[(&str, &str)]) -> Result<String> {
+        let demo = self.demo.as_ref().map(|d| d.url()).unwrap_or_default();
+        let shots = project::target().join("e2e/screenshots");
+        std::fs::create_dir_all(&shots)?;
+        let output = std::process::Command::new(project::node())
+            .arg(project::root().join("tests/browser").join(script))
+            .current_dir(project::root())
+            .env("DEMO_URL", &demo)
+            .env("EDGE_URL", self.base())
+            .env("ADMIN_EMAIL", "admin@demo.test")
+            .env("ADMIN_PASSWORD", &self.admin_password)
+            .env("SCREENSHOTS", &shots)
+            .env("CHROMIUM", confab_xtask::install::CHROMIUM)
+            .envs(vars.iter().copied())
+            .output()?;
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        println!("{stdout}");
+        if !output.status.success() {
+            bail!(
+                "{script} {vars:?} failed ({}):\n{stdout}\n{stderr}\nedge log: {}",
+                output.status,
+                self.log.display()
+            );
+        }
+        Ok(stdout)
+    }
 }
 
 /// Reads a ureq outcome into a [`Reply`]: any HTTP status is an answer.

@@ -7,42 +7,17 @@
 //! against its own edge, checks what the edge stored afterwards, and keeps a screenshot of every
 //! tab visited as `target/e2e/screenshots/admin-<scenario>-<tab>.png`.
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, ensure};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use confab_e2e::{DEMO_ORIGIN, TestApp};
-use confab_xtask::{install, project};
 use serde_json::Value;
-use std::process::Command;
 
 /// Runs `scenario` of `tests/browser/admin.mjs` against `app` (and its demo host site, if it
 /// has one), with extra environment variables for the scenario.
 fn run(app: &TestApp, scenario: &str, vars: &[(&str, &str)]) -> Result<()> {
-    let demo = app.demo.as_ref().map(|d| d.url()).unwrap_or_default();
-    let shots = project::target().join("e2e/screenshots");
-    std::fs::create_dir_all(&shots)?;
-    let output = Command::new(project::node())
-        .arg(project::root().join("tests/browser/admin.mjs"))
-        .current_dir(project::root())
-        .env("DEMO_URL", &demo)
-        .env("EDGE_URL", app.base())
-        .env("ADMIN_EMAIL", "admin@demo.test")
-        .env("ADMIN_PASSWORD", &app.admin_password)
-        .env("SCREENSHOTS", &shots)
-        .env("CHROMIUM", install::CHROMIUM)
-        .env("SCENARIO", scenario)
-        .envs(vars.iter().copied())
-        .output()?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}");
-    if !output.status.success() {
-        bail!(
-            "the {scenario} scenario failed ({}):\n{stdout}\n{stderr}\nedge log: {}",
-            output.status,
-            app.log.display()
-        );
-    }
-    Ok(())
+    let mut all = vec![("SCENARIO", scenario)];
+    all.extend_from_slice(vars);
+    app.browse("admin.mjs", &all).map(drop)
 }
 
 /// The `email` of each meeting in a meetings answer.

@@ -5,10 +5,9 @@
 //! `browser/widget.mjs` against its own edge and keeps screenshots as
 //! `target/e2e/screenshots/widget-*.png`.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use confab_e2e::TestApp;
-use confab_xtask::{install, project};
-use std::process::Command;
+use confab_xtask::project;
 
 /// Runs `scenario` of `tests/browser/widget.mjs` against a fresh edge and the demo host site.
 fn check(scenario: &str) -> Result<()> {
@@ -17,29 +16,7 @@ fn check(scenario: &str) -> Result<()> {
 
 /// Runs `scenario` of `tests/browser/widget.mjs` against `app` and its demo host site.
 fn run(app: &TestApp, scenario: &str) -> Result<()> {
-    let demo = app.demo.as_ref().map(|d| d.url()).unwrap_or_default();
-    let shots = project::target().join("e2e/screenshots");
-    std::fs::create_dir_all(&shots)?;
-    let output = Command::new(project::node())
-        .arg(project::root().join("tests/browser/widget.mjs"))
-        .current_dir(project::root())
-        .env("DEMO_URL", &demo)
-        .env("EDGE_URL", app.base())
-        .env("SCREENSHOTS", &shots)
-        .env("CHROMIUM", install::CHROMIUM)
-        .env("SCENARIO", scenario)
-        .output()?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}");
-    if !output.status.success() {
-        bail!(
-            "the {scenario} scenario failed ({}):\n{stdout}\n{stderr}\nedge log: {}",
-            output.status,
-            app.log.display()
-        );
-    }
-    Ok(())
+    app.browse("widget.mjs", &[("SCENARIO", scenario)]).map(drop)
 }
 
 #[test]

@@ -197,8 +197,9 @@ pub fn run(base: &str, origin: &str, cookie: &str, opts: &LoadOptions) -> Result
         .map(|a| a.iter().filter_map(|s| s["start"].as_str().map(str::to_owned)).collect())
         .unwrap_or_default();
     let n = opts.bookings.min(starts.len() * 6);
-    let s = hammer(n, opts.concurrency, opts.limit, |agent, i| {
-        let body = serde_json::json!({ "start": starts[i / 6], "email": format!("load{i}@example.com") }).to_string();
+    // One booking request for `start`; its status.
+    let book = |agent: &ureq::Agent, start: &str, email: String| {
+        let body = serde_json::json!({ "start": start, "email": email }).to_string();
         status_of(
             agent
                 .post(&format!("{site}/bookings"))
@@ -206,7 +207,9 @@ pub fn run(base: &str, origin: &str, cookie: &str, opts: &LoadOptions) -> Result
                 .set("Content-Type", "application/json")
                 .send_string(&body),
         )
-    });
+    };
+    let s =
+        hammer(n, opts.concurrency, opts.limit, |agent, i| book(agent, &starts[i / 6], format!("load{i}@example.com")));
     let created = s.count(201);
     notes.push(format!(
         "bookings: {} requests over {} slots, {created} created, {} refused with 409, {} other",
@@ -222,16 +225,7 @@ pub fn run(base: &str, origin: &str, cookie: &str, opts: &LoadOptions) -> Result
     metrics.push(Metric::new("booking decisions per second, one routing pool", s.rate(), "req/s").at_least(300.0));
     let used = n.div_ceil(6);
     let alone: Vec<&String> = starts.iter().skip(used).take(opts.bookings / 10).collect();
-    let one = hammer(alone.len(), 1, opts.limit, |agent, i| {
-        let body = serde_json::json!({ "start": alone[i], "email": format!("alone{i}@example.com") }).to_string();
-        status_of(
-            agent
-                .post(&format!("{site}/bookings"))
-                .set("Origin", origin)
-                .set("Content-Type", "application/json")
-                .send_string(&body),
-        )
-    });
+    let one = hammer(alone.len(), 1, opts.limit, |agent, i| book(agent, alone[i], format!("alone{i}@example.com")));
     let alone_created = one.count(201);
     notes.push(format!(
         "bookings one at a time: {} requests on free slots, {alone_created} created",
