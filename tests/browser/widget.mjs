@@ -190,6 +190,8 @@ const scenarios = {
     });
     await api.page.getByRole("button", { name: "Talk to sales" }).click();
     await api.page.getByText("Hi Ada! I'm Confab").waitFor();
+    // The greeting is followed by the question; the transcript is compared once it waits there.
+    await api.page.locator("#confab-panel button.choice").first().waitFor();
     await noStorageYet(api.page, "when the page (not the visitor) opened the chat");
     await api.page.getByRole("button", { name: "Hide the chat" }).click();
     await panel(api.page).waitFor({ state: "hidden" });
