@@ -19,10 +19,17 @@ pub struct ApiError {
     pub code: String,
     /// What to show.
     pub message: String,
+    /// The edge's sentence per field (`error.fields`), for placing each next to its input.
+    pub fields: BTreeMap<String, String>,
 }
 
 fn network() -> ApiError {
-    ApiError { status: 0, code: String::new(), message: "The server could not be reached.".into() }
+    ApiError {
+        status: 0,
+        code: String::new(),
+        message: "The server could not be reached.".into(),
+        fields: BTreeMap::new(),
+    }
 }
 
 /// What a request carries.
@@ -74,13 +81,13 @@ async fn send(method: &str, path: &str, body: Body) -> Result<(u16, bool, JsValu
 /// The failure a non-success answer stands for: the edge's code and message when it sent the
 /// error envelope.
 fn failure(status: u16, json: JsValue) -> ApiError {
-    let (code, message) = serde_wasm_bindgen::from_value::<ErrorBody>(json)
-        .map(|b| (b.error.code, b.error.message))
+    let (code, message, fields) = serde_wasm_bindgen::from_value::<ErrorBody>(json)
+        .map(|b| (b.error.code, b.error.message, b.error.fields))
         .unwrap_or_else(|_| match status {
-            413 => (String::new(), "The server refused it as too large.".to_owned()),
-            _ => (String::new(), format!("The server answered {status}.")),
+            413 => (String::new(), "The server refused it as too large.".to_owned(), BTreeMap::new()),
+            _ => (String::new(), format!("The server answered {status}."), BTreeMap::new()),
         });
-    ApiError { status, code, message }
+    ApiError { status, code, message, fields }
 }
 
 pub(crate) async fn call(method: &str, path: &str, body: Option<JsValue>) -> Result<(u16, JsValue), ApiError> {
@@ -316,6 +323,8 @@ pub struct Marketo {
     pub endpoint: String,
     /// The API client's id.
     pub client_id: String,
+    /// Whether Worker variables configure the connection (then the admin cannot change it).
+    pub managed_by_environment: bool,
     /// Leads stored from Marketo.
     pub leads: u64,
     /// The API budget.
@@ -423,7 +432,12 @@ pub struct OutboxItem {
 }
 
 pub(crate) fn unexpected() -> ApiError {
-    ApiError { status: 0, code: String::new(), message: "Unexpected answer from the server.".into() }
+    ApiError {
+        status: 0,
+        code: String::new(),
+        message: "Unexpected answer from the server.".into(),
+        fields: BTreeMap::new(),
+    }
 }
 
 /// The Marketo connection, sync and outbox.
@@ -440,6 +454,39 @@ pub async fn marketo_status() -> Result<MarketoStatus, ApiError> {
         return Ok(MarketoStatus::NotConfigured(probe.message));
     }
     serde_wasm_bindgen::from_value(json).map(|m| MarketoStatus::Connected(Box::new(m))).map_err(|_| unexpected())
+}
+
+/// Connects Marketo with these credentials (the edge asks Marketo for a token first and keeps
+/// nothing if it is refused); answers the new status.
+pub async fn marketo_connect(endpoint: String, client_id: String, client_secret: String) -> Result<(), ApiError> {
+    #[derive(Serialize)]
+    struct Connect {
+        endpoint: String,
+        client_id: String,
+        client_secret: String,
+    }
+    call("PUT", "marketo/connection", Some(to_js(&Connect { endpoint, client_id, client_secret })?)).await.map(|_| ())
+}
+
+/// Forgets the Marketo credentials (leads, the outbox and the sync's progress stay).
+pub async fn marketo_disconnect() -> Result<(), ApiError> {
+    call("DELETE", "marketo/connection", None).await.map(|_| ())
+}
+
+/// What testing the connection found.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct ConnectionTest {
+    /// Whether Marketo issued a token and described its leads.
+    pub ok: bool,
+    /// What to show.
+    pub message: String,
+}
+
+/// Tests the stored connection now: a fresh token and a describe.
+pub async fn marketo_test() -> Result<ConnectionTest, ApiError> {
+    let (_, json) = call("POST", "marketo/test", None).await?;
+    serde_wasm_bindgen::from_value(json).map_err(|_| unexpected())
 }
 
 /// A lead field Marketo describes.

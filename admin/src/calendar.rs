@@ -9,7 +9,6 @@ mod caldav_form;
 mod connect_buttons;
 mod connection;
 mod date_overrides;
-mod disconnect_button;
 mod draft;
 mod editor;
 mod format;

@@ -1,6 +1,6 @@
 //! Dialogues: the Dialogues panel, where admins list, create, edit (name, priority, audience
 //! and the flow of cards, with the validator's problems next to the card they concern),
-//! preview, publish, unpublish, duplicate, export and import the site's dialogues. Pure logic
+//! preview (with the engine in the admin, and the saved draft in the real widget), publish, unpublish, duplicate, export and import the site's dialogues. Pure logic
 //! lives in `draft.rs` and `transcript.rs`, tested natively; network access in `api.rs`.
 
 mod api;
@@ -8,7 +8,6 @@ mod audience_form;
 mod browser;
 mod button_rows;
 mod card_editor;
-mod confirm;
 mod diagnostic_list;
 mod dialogue_form;
 mod dialogue_list;
@@ -16,6 +15,7 @@ mod draft;
 mod editor;
 mod flow_editor;
 mod import_control;
+mod live_preview;
 mod new_dialogue_form;
 mod next_select;
 mod panel;

@@ -11,6 +11,7 @@ mod api;
 mod app;
 mod calendar;
 mod configuration;
+mod confirm_button;
 mod dashboard;
 mod dialogues;
 mod integrations;

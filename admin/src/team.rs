@@ -8,7 +8,6 @@
 mod accounts_table;
 pub(crate) mod api;
 pub(crate) mod browser;
-mod confirm_button;
 pub(crate) mod field;
 mod invite_form;
 mod invite_link;

@@ -21,6 +21,10 @@ pub struct ErrorDetail {
     pub code: String,
     /// What went wrong and what to do, fit to show to a visitor.
     pub message: String,
+    /// A sentence per field, keyed by the field's name, when the request had several fields
+    /// to fix (e.g. `branding.primary_color`). Empty otherwise, and then not sent.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 /// How the widget looks and behaves on a site. Fields added after the first release have

@@ -32,6 +32,9 @@ pub enum ApiError {
     /// Too many failed sign-ins; try again after this many minutes (429).
     #[error("Too many failed sign-ins. Try again in {0} minutes, or ask an admin to reset your password.")]
     TooManyAttempts(i64),
+    /// Too many requests from this visitor or address; retry after a minute (429).
+    #[error("Too many requests. Please wait a minute and try again.")]
+    RateLimited,
     /// No such resource (404).
     #[error("{0}")]
     NotFound(&'static str),
@@ -72,7 +75,7 @@ impl ApiError {
             ApiError::BadRequest { .. } => 400,
             ApiError::Unauthorized | ApiError::BadCredentials => 401,
             ApiError::OriginNotAllowed | ApiError::CrossSite | ApiError::Forbidden => 403,
-            ApiError::TooManyAttempts(_) => 429,
+            ApiError::TooManyAttempts(_) | ApiError::RateLimited => 429,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::SlotTaken | ApiError::Conflict { .. } => 409,
@@ -92,6 +95,7 @@ impl ApiError {
             ApiError::CrossSite => "cross_site",
             ApiError::Forbidden => "forbidden",
             ApiError::TooManyAttempts(_) => "too_many_attempts",
+            ApiError::RateLimited => "rate_limited",
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::SlotTaken => "slot_taken",
@@ -104,7 +108,9 @@ impl ApiError {
 
     /// The envelope sent to the client.
     pub fn body(&self) -> ErrorBody {
-        ErrorBody { error: ErrorDetail { code: self.code().to_owned(), message: self.to_string() } }
+        ErrorBody {
+            error: ErrorDetail { code: self.code().to_owned(), message: self.to_string(), fields: Default::default() },
+        }
     }
 }
 

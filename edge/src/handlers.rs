@@ -13,6 +13,7 @@ pub mod integrations;
 pub mod invites;
 pub mod meeting_changes;
 pub mod meetings;
+pub mod preview;
 pub mod routing;
 pub mod session;
 pub mod site;

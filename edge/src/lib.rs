@@ -13,6 +13,7 @@ mod crypto;
 mod error;
 mod handlers;
 mod http;
+mod limits;
 mod marketo;
 mod marketo_gateway;
 mod outbound;

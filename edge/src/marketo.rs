@@ -3,8 +3,10 @@
 //! that talks to Marketo (one instance per deployment, so every caller shares one token, one
 //! call budget and one outbox).
 //!
-//! Configuration comes from Worker variables and secrets (`.dev.vars` locally):
-//! `MARKETO_ENDPOINT` (REST base, e.g. `https://123-ABC-456.mktorest.com`),
+//! The connection is entered by an admin in the Integrations tab (kept in the gateway's own
+//! storage; D1 only records that it exists, see [`CONNECTED_SETTING`]), or set by Worker
+//! variables and secrets (`.dev.vars` locally), which then win and cannot be changed in the
+//! admin: `MARKETO_ENDPOINT` (REST base, e.g. `https://123-ABC-456.mktorest.com`),
 //! `MARKETO_CLIENT_ID`, `MARKETO_CLIENT_SECRET` (a secret, never returned by any API), and
 //! optional tuning: `MARKETO_IDENTITY` (identity base, default `{endpoint}/identity`),
 //! `MARKETO_CALLS_PER_WINDOW` (80), `MARKETO_WINDOW_MS` (20000), `MARKETO_MAX_IN_FLIGHT`
@@ -18,7 +20,7 @@ use confab_domain::marketo::{ActivityKind, BudgetConfig};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
-use worker::{Env, Method, Request, RequestInit};
+use worker::{D1Database, Env, Method, Request, RequestInit};
 
 /// The Durable Object binding name, as declared in `wrangler.toml`.
 const BINDING: &str = "MARKETO_GATEWAY";
@@ -56,22 +58,94 @@ fn number(env: &Env, name: &str, default: i64) -> i64 {
     text(env, name).and_then(|v| v.trim().parse().ok()).filter(|v| *v > 0).unwrap_or(default)
 }
 
+/// The connection an admin entered in the Integrations tab, kept in the gateway's own
+/// storage (never in D1, never returned by any API).
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Connection {
+    /// REST base URL, without a trailing slash.
+    pub endpoint: String,
+    /// OAuth client id.
+    pub client_id: String,
+    /// OAuth client secret.
+    pub client_secret: String,
+}
+
+impl Connection {
+    /// Checks what an admin typed; `Err` is a sentence per field, keyed by field name.
+    pub fn check(endpoint: &str, client_id: &str, client_secret: &str) -> Result<Connection, Vec<(String, String)>> {
+        let mut problems = Vec::new();
+        let endpoint = endpoint.trim().trim_end_matches('/').to_owned();
+        if let Err(problem) = check_endpoint(&endpoint) {
+            problems.push(("endpoint".to_owned(), problem));
+        }
+        let client_id = client_id.trim().to_owned();
+        if client_id.is_empty() || client_id.len() > 200 || client_id.chars().any(char::is_whitespace) {
+            problems
+                .push(("client_id".to_owned(), "Paste the client id of a LaunchPoint API-only service.".to_owned()));
+        }
+        let client_secret = client_secret.trim().to_owned();
+        if client_secret.is_empty() || client_secret.len() > 200 || client_secret.chars().any(char::is_whitespace) {
+            problems.push(("client_secret".to_owned(), "Paste the service's client secret.".to_owned()));
+        }
+        if problems.is_empty() { Ok(Connection { endpoint, client_id, client_secret }) } else { Err(problems) }
+    }
+}
+
+/// A REST base: `https://…` (plain `http://` only on loopback, for local fakes), no path
+/// beyond the host, no credentials or query.
+fn check_endpoint(endpoint: &str) -> Result<(), String> {
+    let rest = endpoint
+        .strip_prefix("https://")
+        .or_else(|| endpoint.strip_prefix("http://").filter(|r| is_loopback(r)))
+        .ok_or_else(|| "The REST endpoint starts with https:// (e.g. https://123-ABC-456.mktorest.com).".to_owned())?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let path = &rest[host.len()..];
+    let host_ok = !host.is_empty()
+        && host.len() <= 253
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    if !host_ok || !(path.is_empty() || path == "/rest") {
+        return Err("Use the REST endpoint shown in Marketo under Admin → Web Services, such as \
+                    https://123-ABC-456.mktorest.com."
+            .to_owned());
+    }
+    Ok(())
+}
+
+fn is_loopback(rest: &str) -> bool {
+    rest.starts_with("127.0.0.1:") || rest.starts_with("localhost:") || rest.starts_with("127.0.0.1/")
+}
+
 impl Config {
-    /// The configuration, or `None` when Marketo is not configured.
+    /// The configuration from Worker variables, or `None` when they do not configure Marketo
+    /// (then an admin may connect it in the Integrations tab).
     pub fn from_env(env: &Env) -> Option<Config> {
         let endpoint = text(env, "MARKETO_ENDPOINT")?.trim_end_matches('/').to_owned();
         if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
             worker::console_error!("MARKETO_ENDPOINT must start with https://; Marketo stays off");
             return None;
         }
-        let identity = text(env, "MARKETO_IDENTITY")
-            .map(|i| i.trim_end_matches('/').to_owned())
-            .unwrap_or_else(|| format!("{endpoint}/identity"));
-        let defaults = BudgetConfig::default();
-        Some(Config {
-            identity,
+        let identity = text(env, "MARKETO_IDENTITY").map(|i| i.trim_end_matches('/').to_owned());
+        let connection = Connection {
+            endpoint,
             client_id: text(env, "MARKETO_CLIENT_ID")?,
             client_secret: text(env, "MARKETO_CLIENT_SECRET")?,
+        };
+        Some(Config::with(env, connection, identity))
+    }
+
+    /// The configuration for a connection entered in the admin, tuned by Worker variables.
+    pub fn from_connection(env: &Env, connection: Connection) -> Config {
+        Config::with(env, connection, None)
+    }
+
+    fn with(env: &Env, connection: Connection, identity: Option<String>) -> Config {
+        let Connection { endpoint, client_id, client_secret } = connection;
+        let identity = identity.unwrap_or_else(|| format!("{endpoint}/identity"));
+        let defaults = BudgetConfig::default();
+        Config {
+            identity,
+            client_id,
+            client_secret,
             budget: BudgetConfig {
                 calls_per_window: u32::try_from(number(
                     env,
@@ -91,13 +165,52 @@ impl Config {
             sync_interval_ms: number(env, "MARKETO_SYNC_INTERVAL_MS", 60_000),
             daily_calls: number(env, "MARKETO_DAILY_CALLS", 20_000),
             endpoint,
-        })
+        }
     }
 }
 
-/// Whether Marketo is configured for this deployment.
-pub fn enabled(env: &Env) -> bool {
-    Config::from_env(env).is_some()
+/// The D1 setting that says an admin connected Marketo (endpoint and client id only; the
+/// secret stays in the gateway).
+pub const CONNECTED_SETTING: &str = "marketo_connection";
+
+thread_local! {
+    /// Whether an admin connected Marketo, as last read from D1 by this isolate, and when
+    /// (Unix ms). Re-read after [`CONNECTED_TTL_MS`], so a booking or an event does not pay
+    /// a D1 read each time; a connect or disconnect in this isolate refreshes it at once.
+    static CONNECTED: std::cell::Cell<Option<(bool, i64)>> = const { std::cell::Cell::new(None) };
+}
+
+/// How long an isolate trusts what it last read of [`CONNECTED_SETTING`].
+const CONNECTED_TTL_MS: i64 = 10_000;
+
+/// Records what this isolate knows of the admin's connection (after a connect or disconnect).
+pub fn note_connected(connected: bool) {
+    CONNECTED.with(|c| c.set(Some((connected, crate::clock::now().timestamp_millis()))));
+}
+
+/// Whether Marketo is on for this deployment: configured by Worker variables, or connected
+/// by an admin.
+pub async fn enabled(env: &Env, db: &D1Database) -> bool {
+    if Config::from_env(env).is_some() {
+        return true;
+    }
+    let now = crate::clock::now().timestamp_millis();
+    if let Some((connected, read_at)) = CONNECTED.with(std::cell::Cell::get)
+        && now - read_at < CONNECTED_TTL_MS
+    {
+        return connected;
+    }
+    match crate::store::leads::setting(db, CONNECTED_SETTING).await {
+        Ok(value) => {
+            let connected = value.is_some();
+            CONNECTED.with(|c| c.set(Some((connected, now))));
+            connected
+        }
+        Err(e) => {
+            worker::console_warn!("marketo connection setting unreadable: {e}");
+            false
+        }
+    }
 }
 
 /// `POST https://marketo-gateway/{op}` with a JSON body; the gateway answers JSON, or an
@@ -177,7 +290,7 @@ pub async fn record_meeting(
     event: MeetingEvent,
     sequence_hint: &str,
 ) {
-    if !enabled(env) {
+    if !enabled(env, db).await {
         return;
     }
     let facts = match crate::store::outbox::meeting_facts(db, meeting).await {
@@ -216,7 +329,7 @@ pub async fn record_activity(
     marketo_id: Option<i64>,
     kind: ActivityKind,
 ) {
-    if !enabled(env) {
+    if !enabled(env, db).await {
         return;
     }
     let at = crate::clock::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);

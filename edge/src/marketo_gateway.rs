@@ -17,12 +17,15 @@ mod outbox;
 mod sync;
 
 use crate::error::ApiError;
-use crate::marketo::{Config, Found};
+use crate::marketo::{CONNECTED_SETTING, Config, Connection, Found};
 use crate::store::{self, leads};
 use client::{Client, Urgency, now_ms};
+use confab_domain::marketo::Failure;
 use confab_domain::marketo::{cookie_query, is_munchkin_cookie, lead_from_rest};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::cell::RefCell;
+use std::rc::Rc;
 use worker::{DurableObject, Env, Method, Request, Response, Result, State, durable_object};
 
 /// How long a visitor's lookup may take inside the gateway (the Worker stops waiting much
@@ -35,8 +38,15 @@ const DEFAULT_FIELDS: &str = "id,email,firstName,lastName,company,updatedAt";
 pub struct MarketoGateway {
     state: State,
     env: Env,
-    client: Option<Client>,
+    /// `None` while Marketo is neither configured nor connected. Replaced (never mutated) by
+    /// a connect or disconnect; work under way keeps the client it started with.
+    client: RefCell<Option<Rc<Client>>>,
 }
+
+/// Where the admin's connection is kept in the gateway's key/value table.
+const CONNECTION_KEY: &str = "connection";
+/// Longest a connection check may take.
+const CHECK_TIMEOUT_MS: i64 = 10_000;
 
 fn error_response(err: &ApiError) -> Result<Response> {
     Ok(Response::from_json(&err.body())?.with_status(err.status()))
@@ -57,6 +67,11 @@ struct CookieBody {
 }
 
 #[derive(Deserialize)]
+struct ConnectBody {
+    connection: Connection,
+}
+
+#[derive(Deserialize)]
 struct SyncBody {
     fields: Vec<String>,
     /// Start of the initial sync's first window (Unix ms); default ten years back.
@@ -65,15 +80,28 @@ struct SyncBody {
 
 impl DurableObject for MarketoGateway {
     fn new(state: State, env: Env) -> Self {
-        let client = Config::from_env(&env).map(|config| Client::new(config, state.storage().sql()));
-        Self { state, env, client }
+        let sql = state.storage().sql();
+        kv::ensure(&sql);
+        let config = Config::from_env(&env)
+            .or_else(|| kv::get::<Connection>(&sql, CONNECTION_KEY).map(|c| Config::from_connection(&env, c)));
+        let client = config.map(|config| Rc::new(Client::new(config, sql)));
+        Self { state, env, client: RefCell::new(client) }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let path = req.path();
-        let Some(client) = &self.client else {
+        match path.as_str() {
+            "/connect" => {
+                let body: ConnectBody = req.json().await?;
+                return self.connect_marketo(body.connection).await;
+            }
+            "/disconnect" => return self.disconnect_marketo().await,
+            _ => {}
+        }
+        let Some(client) = self.client() else {
             return unavailable("Marketo is not configured for this deployment.");
         };
+        let client = client.as_ref();
         let db = match store::db(&self.env) {
             Ok(db) => db,
             Err(e) => return error_response(&e),
@@ -87,6 +115,7 @@ impl DurableObject for MarketoGateway {
                 self.wake_soon().await?;
                 Response::from_json(&json!({ "ok": true }))
             }
+            "/test" => Response::from_json(&self.test(client).await),
             "/status" => {
                 let sync = sync::load(&self.state.storage().sql());
                 // Work left with no alarm to do it (an alarm lost in a restart) is picked up.
@@ -103,6 +132,7 @@ impl DurableObject for MarketoGateway {
                 let leads = leads::marketo_lead_count(&db).await.unwrap_or(0);
                 Response::from_json(&json!({
                     "configured": true,
+                    "managed_by_environment": Config::from_env(&self.env).is_some(),
                     "endpoint": client.config().endpoint,
                     "client_id": client.config().client_id,
                     "budget": client.status(),
@@ -138,7 +168,8 @@ impl DurableObject for MarketoGateway {
     }
 
     async fn alarm(&self) -> Result<Response> {
-        let Some(client) = &self.client else { return Response::ok("marketo off") };
+        let Some(client) = self.client() else { return Response::ok("marketo off") };
+        let client = client.as_ref();
         let db = match store::db(&self.env) {
             Ok(db) => db,
             Err(e) => return error_response(&e),
@@ -177,6 +208,87 @@ impl DurableObject for MarketoGateway {
 }
 
 impl MarketoGateway {
+    fn client(&self) -> Option<Rc<Client>> {
+        self.client.borrow().clone()
+    }
+
+    /// `/connect`: checks the credentials with Marketo's identity endpoint and, only when it
+    /// issues a token, keeps them (here, never in D1) and records in D1 that Marketo is on.
+    /// A refusal is answered 200 with `{"error"}`, which the Worker turns into the admin's 400.
+    async fn connect_marketo(&self, connection: Connection) -> Result<Response> {
+        if Config::from_env(&self.env).is_some() {
+            return Response::from_json(&json!({ "error": {
+                "code": "managed_by_environment",
+                "message": "Marketo is configured by Worker variables (MARKETO_ENDPOINT and the rest); change them there.",
+            }}));
+        }
+        let config = Config::from_connection(&self.env, connection.clone());
+        if let Err(failure) = client::fetch_token(&config, CHECK_TIMEOUT_MS).await {
+            return Response::from_json(&json!({ "error": {
+                "code": "connection_failed",
+                "message": connection_problem(&failure),
+            }}));
+        }
+        let db = match store::db(&self.env) {
+            Ok(db) => db,
+            Err(e) => return error_response(&e),
+        };
+        let sql = self.state.storage().sql();
+        kv::set(&sql, CONNECTION_KEY, &connection)?;
+        // A token of the previous connection must never be sent to the new one.
+        kv::remove(&sql, "token");
+        let marker =
+            json!({ "endpoint": connection.endpoint, "client_id": connection.client_id, "connected_at_ms": now_ms() });
+        if let Err(e) = leads::set_setting(&db, CONNECTED_SETTING, &marker).await {
+            kv::remove(&sql, CONNECTION_KEY);
+            return error_response(&e);
+        }
+        *self.client.borrow_mut() = Some(Rc::new(Client::new(config, sql)));
+        // Work that waited for a connection (the outbox, a sync) resumes.
+        self.wake_soon().await?;
+        Response::from_json(&json!({ "connected": true }))
+    }
+
+    /// `/disconnect`: forgets the admin's connection and its token. Leads, the outbox and the
+    /// sync's progress stay, so connecting again resumes where it stopped.
+    async fn disconnect_marketo(&self) -> Result<Response> {
+        if Config::from_env(&self.env).is_some() {
+            return Response::from_json(&json!({ "error": {
+                "code": "managed_by_environment",
+                "message": "Marketo is configured by Worker variables; remove them to disconnect.",
+            }}));
+        }
+        let db = match store::db(&self.env) {
+            Ok(db) => db,
+            Err(e) => return error_response(&e),
+        };
+        if let Err(e) = leads::delete_setting(&db, CONNECTED_SETTING).await {
+            return error_response(&e);
+        }
+        let sql = self.state.storage().sql();
+        kv::remove(&sql, CONNECTION_KEY);
+        kv::remove(&sql, "token");
+        *self.client.borrow_mut() = None;
+        Response::from_json(&json!({ "connected": false }))
+    }
+
+    /// `/test`: a fresh token (the cached one stays) and a describe through the budget.
+    async fn test(&self, client: &Client) -> Value {
+        if let Err(failure) = client::fetch_token(client.config(), CHECK_TIMEOUT_MS).await {
+            return json!({ "ok": false, "message": connection_problem(&failure) });
+        }
+        match sync::describe(client, Urgency::Visitor { deadline_ms: now_ms() + CHECK_TIMEOUT_MS }).await {
+            Ok(fields) => json!({
+                "ok": true,
+                "fields": fields.len(),
+                "message": format!("Connected: Marketo issued a token and describes {} lead fields.", fields.len()),
+            }),
+            Err(reason) => {
+                json!({ "ok": false, "message": format!("Marketo issued a token, but describing leads failed: {reason}") })
+            }
+        }
+    }
+
     /// Sets the alarm to run now unless it is already due sooner.
     async fn wake_soon(&self) -> Result<()> {
         let storage = self.state.storage();
@@ -233,5 +345,15 @@ impl MarketoGateway {
             return error_response(&e);
         }
         Response::from_json(&Found { lead: stored })
+    }
+}
+
+/// What an admin reads when Marketo refuses or cannot be reached (never the secret).
+fn connection_problem(failure: &Failure) -> String {
+    match failure {
+        Failure::BadCredentials(reason) => {
+            format!("Marketo refused the client id or secret ({reason}). Check the LaunchPoint service's credentials.")
+        }
+        other => format!("Could not get a token from Marketo: {}. Check the REST endpoint.", other.describe()),
     }
 }

@@ -4,9 +4,9 @@
 use crate::error::{ApiError, ApiResult};
 use crate::handlers::{
     accounts, analytics, bookings, calendars, config, dialogues, events, identity, integrations, invites,
-    meeting_changes, meetings, routing, session, site, slots,
+    meeting_changes, meetings, preview, routing, session, site, slots,
 };
-use crate::{auth, http, store};
+use crate::{auth, http, limits, store};
 use worker::{Context, Env, Headers, Method, Request, Response};
 
 /// Answers one request; never fails: errors become the JSON envelope.
@@ -46,13 +46,18 @@ fn render(result: ApiResult<Response>) -> Response {
             }
             let headers = Headers::new();
             let _ = headers.set("Content-Type", "application/json");
+            if matches!(err, ApiError::RateLimited) {
+                let _ = headers.set("Retry-After", &limits::RETRY_AFTER_SECONDS.to_string());
+            }
             let body = serde_json::to_vec(&err.body()).unwrap_or_default();
             Response::builder().with_status(err.status()).with_headers(headers).fixed(body)
         }
     }
 }
 
-/// `/api/v1/sites/{site}/…`: answers only origins on the site's allowed list, with CORS.
+/// `/api/v1/sites/{site}/…`: answers only origins on the site's allowed list, with CORS; and
+/// the admin's preview (`/preview/dialogue.html` on the edge's own origin, with a signed-in
+/// admin's session), whose calls record nothing (`handlers/preview.rs`).
 async fn widget_api(req: &mut Request, env: &Env, ctx: &Context, site_id: &str, rest: &[&str]) -> Response {
     let checked = async {
         if !confab_domain::ids::is_valid_slug(site_id) {
@@ -60,17 +65,36 @@ async fn widget_api(req: &mut Request, env: &Env, ctx: &Context, site_id: &str, 
         }
         let db = store::db(env)?;
         let site = store::site(&db, site_id).await?;
-        let origin = http::origin(req)?.filter(|o| site.allowed_origins.iter().any(|a| a == o));
-        let origin = origin.ok_or(ApiError::OriginNotAllowed)?;
-        Ok((db, site, origin))
+        let origin = http::origin(req)?;
+        if let Some(allowed) = origin.as_ref().filter(|o| site.allowed_origins.iter().any(|a| a == *o)) {
+            return Ok((db, site, allowed.clone(), false));
+        }
+        // The preview page is the edge's own (a same-origin GET carries no Origin header);
+        // the SameSite=Strict session cookie only comes with requests from the edge's pages.
+        let own = req.url()?.origin().ascii_serialization();
+        if origin.as_ref().is_none_or(|o| *o == own) && auth::require_admin(req, &db).await.is_ok() {
+            return Ok((db, site, own, true));
+        }
+        Err(ApiError::OriginNotAllowed)
     }
     .await;
-    let (db, site, origin) = match checked {
+    let (db, site, origin, preview) = match checked {
         Ok(ok) => ok,
         Err(e) => return render(Err(e)),
     };
+    if req.method() != Method::Options
+        && !preview
+        && let Err(e) = limits::address(env, req, site_id).await
+    {
+        return with_cors(render(Err(e)), &origin);
+    }
     let result = match (req.method(), rest) {
         (Method::Options, _) => preflight(),
+        (Method::Get, ["bootstrap"]) if preview => preview::bootstrap(req, &db, site_id, site.branding).await,
+        (Method::Get, ["dialogues", id, "versions", _]) if preview => preview::version(&db, site_id, id).await,
+        (Method::Post, ["events"]) if preview => preview::event(),
+        (Method::Post, ["identify"]) if preview => identity::identify_preview(req, &db).await,
+        (Method::Post, ["bookings"]) if preview => preview::booking(req, env, &db, site_id).await,
         (Method::Get, ["bootstrap"]) => site::get_bootstrap(req, env, ctx, &db, site_id, site).await,
         (Method::Get, ["triggers"]) => site::get_triggers(req, &db, site_id).await,
         (Method::Get, ["identity"]) => identity::get_identity(req, env, ctx, &db).await,
@@ -206,8 +230,11 @@ async fn admin_only(
         (Method::Post, ["invites"]) => accounts::invite(req, db, admin).await,
         (Method::Delete, ["invites", id]) => accounts::revoke(db, id).await,
         (Method::Delete, ["agents", id]) => accounts::remove_agent(db, id).await,
-        (Method::Get, ["marketo"]) => integrations::marketo_status(env).await,
-        (Method::Get, ["marketo", "fields"]) => integrations::marketo_fields(env).await,
+        (Method::Get, ["marketo"]) => integrations::marketo_status(env, db).await,
+        (Method::Put, ["marketo", "connection"]) => integrations::connect(req, env, db).await,
+        (Method::Delete, ["marketo", "connection"]) => integrations::disconnect(env, db).await,
+        (Method::Post, ["marketo", "test"]) => integrations::test(env, db).await,
+        (Method::Get, ["marketo", "fields"]) => integrations::marketo_fields(env, db).await,
         (Method::Post, ["marketo", "sync"]) => integrations::start_sync(req, env, db).await,
         (Method::Get, ["settings", "blocked-domains"]) => integrations::get_blocked_domains(db).await,
         (Method::Put, ["settings", "blocked-domains"]) => integrations::put_blocked_domains(req, db).await,
@@ -243,7 +270,7 @@ fn is_admin_path(path: &[&str]) -> bool {
             | ["agents", _, "calendar", "check"]
             | ["meetings", _]
             | ["meetings", _, "history"]
-            | ["marketo", "fields" | "sync"]
+            | ["marketo", "fields" | "sync" | "connection" | "test"]
             | ["settings", "blocked-domains"]
     )
 }

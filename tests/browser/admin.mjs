@@ -172,6 +172,61 @@ async function firstQuestion(page) {
 }
 
 const scenarios = {
+  // Marketo connected from the Integrations tab against the fake Marketo: a wrong secret is
+  // refused next to its field and nothing is kept, the right one connects, the connection is
+  // tested, the field picker reads Marketo's describe, and disconnecting asks first.
+  async integrations() {
+    const { MARKETO_URL, MARKETO_CLIENT_ID, MARKETO_CLIENT_SECRET } = process.env;
+    const page = await admin([["/api/admin/v1/marketo/connection", 400]]);
+    log("Integrations tab: not connected, with the form to connect");
+    await openTab(page, "Integrations");
+    await page.locator("#panel-integrations .pill", { hasText: "Not connected" }).waitFor();
+    await page.locator("#marketo-connect").waitFor();
+    await shot(page, "integrations");
+
+    log("a missing secret is caught before anything is sent");
+    await page.locator("#marketo-endpoint").fill(MARKETO_URL);
+    await page.locator("#marketo-client-id").fill(MARKETO_CLIENT_ID);
+    await page.locator("#marketo-connect-submit").click();
+    await page.locator("#marketo-client-secret-error", { hasText: "Enter the client secret." }).waitFor();
+
+    log("a wrong secret is refused by Marketo, next to the secret, and nothing is kept");
+    await page.locator("#marketo-client-secret").fill(MARKETO_CLIENT_SECRET + "-wrong");
+    await page.locator("#marketo-connect-submit").click();
+    await page.locator("#marketo-client-secret-error", { hasText: "Marketo refused the client id or secret" }).waitFor();
+    check(await page.locator("#marketo-client-secret").getAttribute("aria-invalid") === "true", "the secret is not marked invalid");
+    const refused = await fetchFrom(page, "GET", "/api/admin/v1/marketo");
+    check(refused.json?.configured === false, `a refused connection was kept: ${refused.text}`);
+    await shot(page, "integrations-refused");
+
+    log("the right secret connects; the secret is never shown again");
+    await page.locator("#marketo-client-secret").fill(MARKETO_CLIENT_SECRET);
+    await page.locator("#marketo-connect-submit").click();
+    await page.locator("#panel-integrations .pill", { hasText: /^Connected$/ }).waitFor();
+    check(await page.locator("#marketo-connect").count() === 0, "the connect form is still shown once connected");
+    const html = await page.content();
+    check(!html.includes(MARKETO_CLIENT_SECRET), "the secret appears in the page once connected");
+    await page.locator("#panel-integrations code", { hasText: MARKETO_URL }).waitFor();
+
+    log("test the connection");
+    await page.locator("#marketo-test").click();
+    await page.locator("#marketo-test-result", { hasText: /Connected: Marketo issued a token and describes \d+ lead fields\./ }).waitFor();
+
+    log("the field picker lists what Marketo describes");
+    await page.getByRole("button", { name: "Choose fields…" }).click();
+    await page.locator("#field-picker").getByText(/\d+ of \d+ selected/).waitFor();
+    await page.locator("#field-picker input[type=search]").fill("firstName");
+    await page.locator("#field-picker").getByText("firstName").first().waitFor();
+    await shot(page, "integrations-connected");
+
+    log("disconnecting asks first, then forgets the connection");
+    await page.locator("#marketo-disconnect").click();
+    await page.locator("#marketo-disconnect-question").waitFor();
+    await page.locator("#marketo-disconnect-confirm").click();
+    await page.locator("#panel-integrations .pill", { hasText: "Not connected" }).waitFor();
+    await page.locator("#marketo-connect").waitFor();
+  },
+
   // A new dialogue with a question, a capture and a booking card; a problem blocks publishing
   // until it is fixed; published at a lower priority than the demo's it is not what visitors
   // get, raised above it it is, and a visitor books through it.
@@ -257,6 +312,29 @@ const scenarios = {
     await saveDraft(page, "Draft saved. No problems.");
     state = await publishState(page);
     check(!state.disabled, `Publish stays disabled with no problem left: "${state.reason}"`);
+
+    log("the saved draft, not yet published, runs in the real widget; the preview books nothing");
+    await page.locator("#live-preview-toggle").click();
+    const preview = page.frameLocator("#live-preview-frame");
+    await preview.getByText("Would you like a tour of the spring launch?").waitFor();
+    const previewLines = (await preview.locator("#confab-panel .msg:not(.typing)").allTextContents()).map((t) => t.trim());
+    check(JSON.stringify(previewLines) === '["Hi there! How can we help?","Would you like a tour of the spring launch?"]',
+      `the live preview shows ${JSON.stringify(previewLines)}`);
+    await page.locator("#live-preview-frame").scrollIntoViewIfNeeded();
+    await shot(page, "dialogues-live-preview-open");
+    await preview.getByRole("button", { name: "Yes, show me" }).click();
+    await preview.getByText("What is your work email?").waitFor();
+    await preview.locator("#confab-answer").fill("preview@example.com");
+    await preview.getByRole("button", { name: "Send" }).click();
+    const previewSlot = preview.locator("button.slot").first();
+    await previewSlot.waitFor();
+    await previewSlot.click();
+    await preview.getByText(/You're booked with Agent \d/).waitFor();
+    await shot(page, "dialogues-live-preview");
+    const previewMeetings = await fetchFrom(page, "GET", "/api/admin/v1/meetings");
+    check(previewMeetings.json?.total === 0, `the preview's booking was stored: ${previewMeetings.text}`);
+    await page.locator("#live-preview-toggle").click();
+
     await page.locator("#dialogue-publish").click();
     await page.locator("#dialogue-done", { hasText: "Published version 1. Visitors get it from now on." }).waitFor();
     const status = page.locator("#dialogue-status");
@@ -344,7 +422,7 @@ const scenarios = {
   // The primary colour: a wrong value is refused in place; a good one shows in the preview at
   // once, is saved, and the widget on the host page takes it.
   async branding() {
-    const page = await admin();
+    const page = await admin([["/api/admin/v1/config", 400]]);
     await shot(page, "meetings");
     log("Configuration tab");
     await openTab(page, "Configuration");
@@ -386,6 +464,45 @@ const scenarios = {
     check(saved.json?.branding?.primary_color === "#0f766e", `the stored colour is ${saved.json?.branding?.primary_color}`);
     check(await page.locator("#config-save").isDisabled(), "Save is still enabled with nothing left to save");
     await shot(page, "configuration-saved");
+
+    log("a problem only the edge finds (an admin older than the edge's rules) shows next to its field");
+    // The request is changed on its way, as a stale admin would send it; the edge's answer is real.
+    await page.route("**/api/admin/v1/config", async (route) => {
+      if (route.request().method() !== "PUT") return route.continue();
+      const body = JSON.parse(route.request().postData() || "{}");
+      body.branding = { ...body.branding, text_color: "teal" };
+      await route.continue({ postData: JSON.stringify(body) });
+    });
+    await hex.fill("#0f766f");
+    await hex.blur();
+    await page.locator("#config-save").click();
+    await page.locator("#config-save-error", { hasText: "Nothing was saved" }).waitFor();
+    const textError = page.locator("#config-branding-text-color-error");
+    await textError.filter({ hasText: /\S/ }).waitFor();
+    check(await page.locator("#config-branding-text-color").getAttribute("aria-invalid") === "true",
+      "the field the edge refused is not marked invalid");
+    const focusedNow = await page.evaluate(() => document.activeElement?.id);
+    check(focusedNow === "config-branding-text-color", `focus went to ${focusedNow}, not the field the edge refused`);
+    const unchanged = await fetchFrom(page, "GET", "/api/admin/v1/config");
+    check(unchanged.json?.branding?.primary_color === "#0f766e", `a refused save was stored: ${unchanged.text}`);
+    await shot(page, "configuration-edge-refused");
+    await page.unroute("**/api/admin/v1/config");
+    log("editing the field clears the edge's message; the save then goes through");
+    const textColor = page.locator("#config-branding-text-color");
+    await textColor.fill("#111827");
+    await textColor.blur();
+    check((await textError.textContent()).trim() === "", `after an edit the field still shows "${await textError.textContent()}"`);
+    await page.locator("#config-save").click();
+    await page.locator("#config-save-status", { hasText: "Saved." }).waitFor();
+    const resaved = await settle(() => fetchFrom(page, "GET", "/api/admin/v1/config"),
+      (r) => r.json?.branding?.primary_color === "#0f766f");
+    check(resaved.json?.branding?.primary_color === "#0f766f", `the save after the fix stored ${resaved.text}`);
+    await hex.fill("#0f766e");
+    await hex.blur();
+    await page.locator("#config-save").click();
+    const back = await settle(() => fetchFrom(page, "GET", "/api/admin/v1/config"),
+      (r) => r.json?.branding?.primary_color === "#0f766e");
+    check(back.json?.branding?.primary_color === "#0f766e", `the colour set back is stored as ${back.text}`);
 
     log("the widget on the host page takes the colour");
     const { page: host } = await visitor();

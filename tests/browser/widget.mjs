@@ -318,6 +318,29 @@ const scenarios = {
     await noStorageYet(page, "when the teaser was dismissed");
     await context.close();
 
+    log("load: the teaser at once");
+    ({ context, page } = await visitor());
+    await page.goto(new URL("/triggers/load", site).href);
+    await teaser(page).waitFor();
+    const loaded = await now(page);
+    check(loaded < 1500, `the load teaser showed after ${Math.round(loaded)} ms`);
+    await page.locator("#confab-events li", { hasText: '"trigger":"load"' }).waitFor();
+    await noStorageYet(page, "when the load teaser showed");
+    await context.close();
+
+    log("site:3 on a first page: counted from the page's start, like time:3");
+    ({ context, page } = await visitor());
+    await page.goto(new URL("/triggers/site", site).href);
+    await launcher(page).waitFor();
+    while ((await now(page)) < 2000) await page.waitForTimeout(50);
+    check((await teaser(page).count()) === 0, "the site:3 teaser showed before 2 s");
+    await teaser(page).waitFor();
+    const siteShown = await now(page);
+    check(siteShown >= 3000 && siteShown < 7000, `the site:3 teaser showed after ${Math.round(siteShown)} ms`);
+    await page.locator("#confab-events li", { hasText: '"trigger":"site:3"' }).waitFor();
+    await noStorageYet(page, "when the site:3 teaser showed");
+    await context.close();
+
     log("clicking the teaser opens the chat");
     ({ context, page } = await visitor());
     await page.goto(new URL("/triggers/time", site).href);

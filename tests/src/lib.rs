@@ -47,6 +47,8 @@ pub struct Reply {
     pub set_cookie: Option<String>,
     /// `Access-Control-Allow-Origin`, if any.
     pub allow_origin: Option<String>,
+    /// `Retry-After`, if any.
+    pub retry_after: Option<String>,
 }
 
 impl Reply {
@@ -310,7 +312,8 @@ pub fn reply(result: Result<ureq::Response, ureq::Error>) -> Result<Reply> {
     let status = response.status();
     let set_cookie = response.header("Set-Cookie").map(str::to_owned);
     let allow_origin = response.header("Access-Control-Allow-Origin").map(str::to_owned);
+    let retry_after = response.header("Retry-After").map(str::to_owned);
     let text = response.into_string().unwrap_or_default();
     let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Ok(Reply { status, json, set_cookie, allow_origin })
+    Ok(Reply { status, json, set_cookie, allow_origin, retry_after })
 }

@@ -3,12 +3,15 @@
 //! above the demo's so a visitor on the demo host page gets it and books through it; the brand
 //! colour in the preview and on the host page; an account-routing CSV with one bad line; a past
 //! meeting marked a no-show in Analytics and the routing totals; an agent invited from the Team
-//! tab who sees only their own meetings. Each test runs one scenario of `browser/admin.mjs`
+//! tab who sees only their own meetings; Marketo connected from the Integrations tab against the
+//! fake Marketo; the draft run in the real widget by the live preview; a problem only the edge
+//! finds shown next to its field. Each test runs one scenario of `browser/admin.mjs`
 //! against its own edge, checks what the edge stored afterwards, and keeps a screenshot of every
 //! tab visited as `target/e2e/screenshots/admin-<scenario>-<tab>.png`.
 
 use anyhow::{Context, Result, ensure};
 use chrono::{DateTime, Duration, DurationRound, Utc};
+use confab_e2e::fake_marketo::{FakeMarketo, FakeMarketoConfig};
 use confab_e2e::{DEMO_ORIGIN, TestApp};
 use serde_json::Value;
 
@@ -47,6 +50,25 @@ fn an_admin_builds_a_dialogue_fixes_its_problem_publishes_it_and_visitors_get_it
     // The visitor's booking went through the new dialogue.
     let booked = app.get(&format!("/api/admin/v1/meetings?dialogue={id}"), None, Some(&cookie))?;
     ensure!(emails(&booked.json) == ["lin@example.com"], "meetings booked from {id}: {}", booked.json);
+    Ok(())
+}
+
+#[test]
+fn an_admin_connects_marketo_from_the_integrations_tab() -> Result<()> {
+    let marketo = FakeMarketo::start(FakeMarketoConfig::default())?;
+    let app = TestApp::start("admin-integrations")?;
+    let (url, id, secret) = (marketo.url(), marketo.client_id(), marketo.client_secret());
+    run(
+        &app,
+        "integrations",
+        &[("MARKETO_URL", &url), ("MARKETO_CLIENT_ID", &id), ("MARKETO_CLIENT_SECRET", &secret)],
+    )?;
+    // Marketo was asked for tokens (the refused secret, the accepted one, the test) and
+    // described its fields; the scenario ended disconnected, with nothing kept.
+    let tokens = marketo.calls().iter().filter(|c| c.is_identity()).count();
+    ensure!(tokens >= 3, "Marketo issued {tokens} token requests, expected at least 3");
+    let status = app.get("/api/admin/v1/marketo", None, Some(&app.sign_in()?))?;
+    ensure!(status.json["configured"] == false, "after disconnecting: {}", status.json);
     Ok(())
 }
 

@@ -377,3 +377,65 @@ fn a_retried_booking_returns_the_same_meeting_and_its_invitation() -> Result<()>
     assert_eq!(app.get(&swapped[app.base().len()..], None, None)?.status, 404);
     Ok(())
 }
+
+/// Sends `request` until the edge answers 429 or `max` requests were sent; answers how many
+/// succeeded before the first 429, and that 429.
+fn until_limited(
+    max: usize,
+    mut request: impl FnMut(usize) -> Result<confab_e2e::Reply>,
+) -> Result<(usize, confab_e2e::Reply)> {
+    for i in 0..max {
+        let r = request(i)?;
+        match r.status {
+            429 => return Ok((i, r)),
+            s if s < 300 => {}
+            s => anyhow::bail!("request {i} answered {s}: {}", r.json),
+        }
+    }
+    anyhow::bail!("{max} requests and never limited")
+}
+
+#[test]
+fn one_visitor_flooding_the_widget_api_is_limited_and_others_are_not() -> Result<()> {
+    let app = TestApp::start("limits-visitor")?;
+    let event = |visitor: &str, i: usize| {
+        let body = serde_json::json!({
+            "visitor_id": visitor, "session_id": "s1", "dialogue": "welcome", "version": 1,
+            "kind": "answer", "card": "intent", "value": format!("answer {i}"),
+        });
+        app.post("/api/v1/sites/demo/events", &body.to_string(), Some(DEMO_ORIGIN), None)
+    };
+    // 120 writes a minute per visitor (wrangler.toml). The window is fixed, so one that ends
+    // during the flood lets up to twice that through before the first refusal.
+    let (allowed, refused) = until_limited(300, |i| event("flooder", i))?;
+    assert!(allowed >= 120, "refused after only {allowed} events");
+    assert_eq!(refused.error_code(), Some("rate_limited"), "{}", refused.json);
+    assert_eq!(refused.retry_after.as_deref(), Some("60"));
+    // The widget can read the refusal: it carries the page's CORS header.
+    assert_eq!(refused.allow_origin.as_deref(), Some(DEMO_ORIGIN));
+    // Another visitor (same address) is not affected.
+    let other = event("someone-else", 0)?;
+    assert_eq!(other.status, 202, "{}", other.json);
+    // Bookings by the flooding visitor are refused too, and nothing is booked.
+    let slot = app.slot_starts(14)?.into_iter().next().ok_or_else(|| anyhow::anyhow!("no slots"))?;
+    let body = serde_json::json!({ "start": slot, "email": "flood@example.com", "visitor_id": "flooder" });
+    let r = app.post("/api/v1/sites/demo/bookings", &body.to_string(), Some(DEMO_ORIGIN), None)?;
+    assert_eq!((r.status, r.error_code()), (429, Some("rate_limited")), "{}", r.json);
+    let session = app.sign_in()?;
+    let meetings = app.get("/api/admin/v1/meetings", None, Some(&session))?;
+    assert_eq!(meetings.json["total"], 0, "a refused booking was stored: {}", meetings.json);
+    Ok(())
+}
+
+#[test]
+fn one_address_flooding_the_widget_api_is_limited() -> Result<()> {
+    let app = TestApp::start("limits-address")?;
+    // 1,200 requests a minute per address (wrangler.toml); see above for the fixed window.
+    let (allowed, refused) =
+        until_limited(3_000, |_| app.get("/api/v1/sites/demo/triggers?url=", Some(DEMO_ORIGIN), None))?;
+    assert!(allowed >= 1_200, "refused after only {allowed} requests");
+    assert_eq!(refused.error_code(), Some("rate_limited"), "{}", refused.json);
+    assert_eq!(refused.retry_after.as_deref(), Some("60"));
+    assert!(refused.json["error"]["message"].as_str().is_some_and(|m| m.contains("wait a minute")), "{}", refused.json);
+    Ok(())
+}

@@ -464,3 +464,95 @@ fn restarting_a_running_sync_replaces_it_and_frees_its_export() -> Result<()> {
     assert!(cancels >= 1, "the replaced export was not cancelled");
     Ok(())
 }
+
+#[test]
+fn an_admin_connects_marketo_with_checked_credentials_that_are_never_shown_again() -> Result<()> {
+    let marketo = FakeMarketo::start(FakeMarketoConfig::default())?;
+    marketo.insert_lead(json!({ "email": "grace@marketo.test", "firstName": "Grace", "cookies": COOKIE_A }))?;
+    let app = TestApp::start("marketo-connect-in-admin")?;
+    let session = app.sign_in()?;
+    let connect = |endpoint: &str, id: &str, secret: &str| -> Result<Reply> {
+        let body = json!({ "endpoint": endpoint, "client_id": id, "client_secret": secret }).to_string();
+        app.call("PUT", "/api/admin/v1/marketo/connection", Some(&body), Some(&session))
+    };
+    let status = || app.get("/api/admin/v1/marketo", None, Some(&session));
+
+    // What was typed is checked field by field before Marketo is asked.
+    let r = connect("ftp://marketo.example", "", "")?;
+    assert_eq!(r.status, 400, "{}", r.json);
+    assert_eq!(r.error_code(), Some("invalid_connection"));
+    for field in ["endpoint", "client_id", "client_secret"] {
+        assert!(r.json["error"]["fields"][field].is_string(), "{field} not named: {}", r.json);
+    }
+    // A wrong secret is refused by Marketo, and nothing is kept.
+    let wrong_secret = format!("{}-wrong", marketo.client_secret());
+    let r = connect(&marketo.url(), &marketo.client_id(), &wrong_secret)?;
+    assert_eq!(r.status, 400, "{}", r.json);
+    assert_eq!(r.error_code(), Some("connection_failed"));
+    assert!(!r.json.to_string().contains(&wrong_secret), "the secret came back: {}", r.json);
+    assert_eq!(status()?.json["configured"], false, "a refused connection was kept");
+    // An endpoint where nothing answers is refused the same way.
+    let r = connect("http://127.0.0.1:9", &marketo.client_id(), &marketo.client_secret())?;
+    assert_eq!(r.error_code(), Some("connection_failed"), "{}", r.json);
+
+    // The right credentials connect; no answer ever carries the secret.
+    let r = connect(&marketo.url(), &marketo.client_id(), &marketo.client_secret())?;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["configured"], true, "{}", r.json);
+    assert_eq!(r.json["managed_by_environment"], false);
+    assert_eq!(r.json["client_id"], marketo.client_id());
+    let now = status()?;
+    assert_eq!(now.json["configured"], true);
+    for answer in [&r.json, &now.json] {
+        assert!(!answer.to_string().contains(&marketo.client_secret()), "the secret came back: {answer}");
+    }
+    // Testing asks Marketo for a fresh token and describes the leads.
+    let tokens_before = marketo.calls().iter().filter(|c| c.is_identity()).count();
+    let test = app.call("POST", "/api/admin/v1/marketo/test", None, Some(&session))?;
+    assert_eq!(test.status, 200, "{}", test.json);
+    assert_eq!(test.json["ok"], true, "{}", test.json);
+    assert!(test.json["message"].as_str().is_some_and(|m| m.contains("lead fields")), "{}", test.json);
+    assert!(marketo.calls().iter().filter(|c| c.is_identity()).count() > tokens_before, "no fresh token was asked");
+    // The stored connection is the one visitors' lookups use.
+    let visitor = eventually(Duration::from_secs(10), "the cookie lookup", || {
+        let b = bootstrap(&app, COOKIE_A)?;
+        if b.json["visitor"]["known"] == true {
+            return Ok(Some(b.json["visitor"].clone()));
+        }
+        let v = identity(&app, COOKIE_A)?;
+        Ok((v["known"] == true).then_some(v))
+    })?;
+    assert_eq!(visitor["attributes"]["firstName"], "Grace", "{visitor}");
+    // The field picker reads Marketo's describe through the stored connection.
+    let fields = app.get("/api/admin/v1/marketo/fields", None, Some(&session))?;
+    assert_eq!(fields.status, 200, "{}", fields.json);
+    assert!(fields.json["fields"].as_array().is_some_and(|f| f.iter().any(|f| f["name"] == "firstName")));
+
+    // Disconnecting forgets the credentials and keeps the leads.
+    let r = app.delete("/api/admin/v1/marketo/connection", Some(&session))?;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["configured"], false, "{}", r.json);
+    let test = app.call("POST", "/api/admin/v1/marketo/test", None, Some(&session))?;
+    assert_eq!(test.error_code(), Some("marketo_not_configured"), "{}", test.json);
+    let again = bootstrap(&app, COOKIE_A)?;
+    assert_eq!(again.json["visitor"]["attributes"]["firstName"], "Grace", "a stored lead was lost: {}", again.json);
+    Ok(())
+}
+
+#[test]
+fn a_connection_set_by_worker_variables_cannot_be_changed_in_the_admin() -> Result<()> {
+    let marketo = FakeMarketo::start(FakeMarketoConfig::default())?;
+    let app = TestApp::with_marketo("marketo-connect-managed", &marketo, FAST)?;
+    let session = app.sign_in()?;
+    let status = app.get("/api/admin/v1/marketo", None, Some(&session))?;
+    assert_eq!(status.json["managed_by_environment"], true, "{}", status.json);
+    let body = json!({ "endpoint": marketo.url(), "client_id": "other", "client_secret": "other" }).to_string();
+    let r = app.call("PUT", "/api/admin/v1/marketo/connection", Some(&body), Some(&session))?;
+    assert_eq!(r.status, 409, "{}", r.json);
+    assert_eq!(r.error_code(), Some("managed_by_environment"));
+    let r = app.delete("/api/admin/v1/marketo/connection", Some(&session))?;
+    assert_eq!(r.status, 409, "{}", r.json);
+    let status = app.get("/api/admin/v1/marketo", None, Some(&session))?;
+    assert_eq!(status.json["client_id"], marketo.client_id(), "{}", status.json);
+    Ok(())
+}

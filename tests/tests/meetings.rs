@@ -91,6 +91,7 @@ fn admins_change_status_filter_and_export() -> Result<()> {
                     json: r.into_json().unwrap_or_default(),
                     set_cookie: None,
                     allow_origin: None,
+                    retry_after: None,
                 }
             }
             Err(e) => return Err(e.into()),

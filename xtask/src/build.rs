@@ -55,6 +55,8 @@ pub fn apps() -> Result<()> {
         "--log-level=warning".as_ref(),
     ]))?;
     copy_dir(&project::root().join("admin/static"), &dist.join("admin"))?;
+    // The dialogue editor's live preview: a page of the edge's own that loads the real widget.
+    copy_dir(&project::root().join("admin/preview"), &dist.join("preview"))?;
     std::fs::copy(project::root().join("edge/static/_headers"), dist.join("_headers")).context("copying _headers")?;
     Ok(())
 }

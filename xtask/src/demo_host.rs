@@ -4,7 +4,7 @@
 //!
 //! Besides the home page (`/`), the site has a second page (`/pricing`, with a script of the
 //! site's own using `window.Confab`), a page under a strict Content-Security-Policy and hostile
-//! global CSS (`/strict`), and one page per trigger (`/triggers/time`, `/triggers/scroll`,
+//! global CSS (`/strict`), and one page per trigger (`/triggers/load`, `/triggers/time`, `/triggers/site`, `/triggers/scroll`,
 //! `/triggers/exit`, `/triggers/idle`, `/triggers/visible`, `/triggers/route`).
 
 use std::collections::HashMap;
@@ -235,7 +235,9 @@ pub fn site_pages(edge: &str, site: &str) -> HashMap<String, Page> {
         ),
     ]);
     let triggers = [
+        ("load", "load", false),
         ("time", "time:2", false),
+        ("site", "site:3", false),
         ("scroll", "scroll:50", true),
         ("exit", "exit", false),
         ("idle", "idle:2", false),

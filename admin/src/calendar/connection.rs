@@ -4,10 +4,10 @@
 
 use super::caldav_form::CaldavForm;
 use super::connect_buttons::ConnectButtons;
-use super::disconnect_button::DisconnectButton;
 use super::editor::focus_soon;
-use super::format::{HealthState, check_result, count, iso, local_time, provider_short, relative};
+use super::format::{HealthState, check_result, count, disconnect_question, iso, local_time, provider_short, relative};
 use crate::api::{self, AgentCalendar, Providers};
+use crate::confirm_button::ConfirmButton;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -209,13 +209,16 @@ pub fn CalendarConnection(
                     {move || if working.get() == Some("check") { "Checking…" } else { "Check now" }}
                     <span class="visually-hidden">{move || format!(" {}'s calendar", name.get())}</span>
                 </button>
-                <DisconnectButton
-                    agent=name
-                    provider=provider
-                    busy=busy
-                    disconnecting=Signal::derive(move || working.get() == Some("disconnect"))
+                <ConfirmButton
+                    id=format!("{disconnect_prefix}-disconnect")
+                    label="Disconnect…"
+                    subject=Signal::derive(move || format!("{}'s calendar", name.get()))
+                    question=Signal::derive(move || disconnect_question(&name.get(), &provider.get()))
+                    confirm_label="Disconnect"
+                    disabled=busy
+                    busy=Signal::derive(move || working.get() == Some("disconnect"))
+                    busy_label="Disconnecting…"
                     on_confirm=disconnect
-                    prefix=disconnect_prefix.clone()
                 />
             </div>
         </Show>

@@ -1,7 +1,9 @@
 //! `Form`: the Configuration tab's editing state, shared by its parts: the draft, which fields
 //! were edited, whether a save was attempted, and each field's problem. A field shows its
 //! problem once it was edited (and left) or a save was attempted, so nobody is scolded for a
-//! form they have not touched.
+//! form they have not touched. Problems the edge found that the form's own checks did not
+//! (its `error.fields`) are shown the same way, next to their field, until that field is
+//! edited again.
 
 use super::draft::{Draft, NumberField, problems};
 use confab_domain::api::Branding;
@@ -74,7 +76,11 @@ pub struct Form {
     pub touched: RwSignal<BTreeSet<String>>,
     /// Whether a save was attempted with problems left.
     pub attempted: RwSignal<bool>,
-    /// Every problem of the draft, keyed as the edge keys them.
+    /// The edge's problems from the last refused save, keyed by field; a field's entry goes
+    /// when the field is edited.
+    pub server: RwSignal<BTreeMap<String, String>>,
+    /// Every problem of the draft, keyed as the edge keys them: the form's own, then the
+    /// edge's for fields the form found nothing wrong with.
     pub problems: Memo<BTreeMap<String, String>>,
 }
 
@@ -83,8 +89,20 @@ impl Form {
     pub fn new(draft: Draft) -> Form {
         let draft = RwSignal::new(draft);
         let unparsed = RwSignal::new(Vec::new());
-        let problems = Memo::new(move |_| draft.with(|d| unparsed.with(|u| problems(d, u))));
-        Form { draft, unparsed, touched: RwSignal::new(BTreeSet::new()), attempted: RwSignal::new(false), problems }
+        let server = RwSignal::new(BTreeMap::new());
+        let problems = Memo::new(move |_| {
+            let mut all = draft.with(|d| unparsed.with(|u| problems(d, u)));
+            server.with(|s| merge_server(&mut all, s));
+            all
+        });
+        Form {
+            draft,
+            unparsed,
+            touched: RwSignal::new(BTreeSet::new()),
+            attempted: RwSignal::new(false),
+            server,
+            problems,
+        }
     }
 
     /// Starts over from `draft` (after a load, a save or a discard).
@@ -93,6 +111,13 @@ impl Form {
         self.unparsed.set(Vec::new());
         self.touched.set(BTreeSet::new());
         self.attempted.set(false);
+        self.server.set(BTreeMap::new());
+    }
+
+    /// Shows the edge's refusal of a save: each of its `fields` next to its input.
+    pub fn refused(self, fields: BTreeMap<String, String>) {
+        self.server.set(fields);
+        self.attempted.set(true);
     }
 
     /// The problem to show for `key` now: empty until the field was edited or a save was
@@ -111,6 +136,11 @@ impl Form {
     /// Marks `key` as edited, so its problem shows.
     pub fn touch(self, key: impl Into<String>) {
         let key = key.into();
+        if self.server.with_untracked(|s| s.contains_key(&key)) {
+            self.server.update(|s| {
+                s.remove(&key);
+            });
+        }
         if !self.touched.with_untracked(|t| t.contains(&key)) {
             self.touched.update(|t| {
                 t.insert(key);
@@ -139,5 +169,34 @@ impl Form {
                 }
             });
         }
+    }
+}
+
+/// Adds the edge's problems to the form's own; where both name a field, the form's sentence
+/// stays (it describes the value as it is now).
+pub fn merge_server(all: &mut BTreeMap<String, String>, server: &BTreeMap<String, String>) {
+    for (key, message) in server {
+        all.entry(key.clone()).or_insert_with(|| message.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_server;
+    use std::collections::BTreeMap;
+
+    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn the_edges_problems_join_the_forms_own_without_replacing_them() {
+        let mut all = map(&[("name", "Give the site a name.")]);
+        let server = map(&[("name", "Edge wording."), ("allowed_origins", "\"ftp://x\" is not an origin.")]);
+        merge_server(&mut all, &server);
+        assert_eq!(
+            all,
+            map(&[("name", "Give the site a name."), ("allowed_origins", "\"ftp://x\" is not an origin.")])
+        );
     }
 }

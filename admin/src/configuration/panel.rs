@@ -14,6 +14,16 @@ use crate::team::browser::focus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// Moves focus to the input of the problem `key`.
+fn focus_problem(form: Form, key: &str) {
+    let id = if key == "branding.font" && form.branding(|b| b.font == "inherit") {
+        "config-branding-font-inherit".to_owned()
+    } else {
+        input_id(key)
+    };
+    focus(&id);
+}
+
 /// The Configuration tab.
 #[component]
 pub fn ConfigurationPanel() -> impl IntoView {
@@ -54,12 +64,7 @@ pub fn ConfigurationPanel() -> impl IntoView {
                 1 => "Nothing was saved: one field needs fixing.".to_owned(),
                 n => format!("Nothing was saved: {n} fields need fixing."),
             });
-            let id = if key == "branding.font" && form.branding(|b| b.font == "inherit") {
-                "config-branding-font-inherit".to_owned()
-            } else {
-                input_id(key)
-            };
-            focus(&id);
+            focus_problem(form, key);
             return;
         }
         let draft = form.draft.get_untracked();
@@ -73,7 +78,10 @@ pub fn ConfigurationPanel() -> impl IntoView {
                 }
                 Err(e) => {
                     if e.code == "invalid_config" {
-                        let _ = form.attempted.try_set(true);
+                        form.refused(e.fields.clone());
+                        if let Some(key) = first_problem(&form.problems.get_untracked()) {
+                            focus_problem(form, key);
+                        }
                     }
                     let _ = error.try_set(format!("Nothing was saved: {}", e.message));
                 }

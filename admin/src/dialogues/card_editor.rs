@@ -3,12 +3,12 @@
 //! validator's messages about it right under it (the card is then marked invalid).
 
 use super::button_rows::ButtonRows;
-use super::confirm::ConfirmButton;
 use super::diagnostic_list::DiagnosticList;
 use super::draft::{CardType, messages_for};
 use super::next_select::NextSelect;
 use super::state::EditorState;
 use super::text_input::TextInput;
+use crate::confirm_button::ConfirmButton;
 use crate::dialogues::browser::{focus, from_json_text, to_json_text};
 use confab_domain::dialogue::{CaptureKind, Card, Rule};
 use confab_domain::ids::CardId;

@@ -7,15 +7,16 @@
 use super::api::{self, Changes, Editing};
 use super::audience_form::AudienceForm;
 use super::browser::{download_json, focus, local_time};
-use super::confirm::ConfirmButton;
 use super::draft::{
     FlowDraft, check_name, export_file_name, parse_priority, problems_label, publish_blocked, status_label,
 };
 use super::flow_editor::FlowEditor;
+use super::live_preview::LivePreview;
 use super::preview::Preview;
 use super::state::EditorState;
 use super::versions::VersionList;
 use crate::api::ApiError;
+use crate::confirm_button::ConfirmButton;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -431,6 +432,11 @@ pub fn DialogueForm(
                 <FlowEditor state=state />
                 <div class="editor-side">
                     <Preview state=state />
+                    <LivePreview
+                        id=id.clone()
+                        state=state
+                        saved_at=Signal::derive(move || meta.with(|m| m.updated_at.clone()))
+                    />
                     <VersionList versions=versions live=Signal::derive(move || meta.with(|m| m.published_version)) />
                 </div>
             </div>

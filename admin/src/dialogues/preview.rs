@@ -46,7 +46,7 @@ pub fn Preview(
             <h3 id="preview-title">"Preview"</h3>
             <p class="hint">
                 "Walks the draft as an anonymous visitor with the same engine the widget uses. "
-                "Bookings are simulated; the real widget is not shown."
+                "Bookings are simulated. It runs your edits as you type; the real widget is below."
             </p>
             <div class="preview-tools">
                 <button type="button" class="secondary" id="preview-start" on:click=move |_| run(Event::Start { version: 0 })>

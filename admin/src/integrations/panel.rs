@@ -3,6 +3,7 @@
 //! initial sync runs, every 15 s otherwise; unmounting the panel stops the polling.
 
 use super::blocked_domains::BlockedDomainsEditor;
+use super::connect_form::ConnectForm;
 use super::connection_card::ConnectionDetails;
 use super::format::{now_ms, relative};
 use super::outbox_card::OutboxCard;
@@ -123,6 +124,7 @@ pub fn IntegrationsPanel() -> impl IntoView {
     let outbox = Memo::new(move |_| details.with(|m| m.outbox.clone()));
     let refresh = move |_| poller.refresh();
     let on_sync_started = Callback::new(move |()| poller.refresh());
+    let on_changed = Callback::new(move |()| poller.refresh());
 
     let pill = move || match (status.get(), failure.get()) {
         (Some(MarketoStatus::Connected(_)), _) => view! { <span class="pill ok">"Connected"</span> }.into_any(),
@@ -143,7 +145,8 @@ pub fn IntegrationsPanel() -> impl IntoView {
                         <span class="muted updated">
                             {move || {
                                 let at = fetched_at.get();
-                                (at > 0.0).then(|| format!("Updated {}", relative(now.get(), at)))
+                                // The clock ticks once a second, so a read just now may be ahead of it.
+                                (at > 0.0).then(|| format!("Updated {}", relative(now.get().max(at), at)))
                             }}
                         </span>
                         <button type="button" class="secondary" on:click=refresh disabled=move || busy.get()>
@@ -172,10 +175,11 @@ pub fn IntegrationsPanel() -> impl IntoView {
                             "Once connected, Confab recognises known leads, keeps a copy of the lead fields you choose "
                             "and writes meeting activities back to Marketo."
                         </p>
+                        <ConnectForm initial=(String::new(), String::new()) on_connected=on_changed/>
                     </div>
                 })}
                 <Show when=move || connected.get()>
-                    <ConnectionDetails marketo=details now=now/>
+                    <ConnectionDetails marketo=details now=now on_changed=on_changed/>
                 </Show>
             </section>
             <Show when=move || connected.get()>

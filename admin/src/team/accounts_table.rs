@@ -4,9 +4,9 @@
 
 use super::api::Account;
 use super::browser::local_date;
-use super::confirm_button::ConfirmButton;
 use super::rules::{agent_label, remove_question, role_label};
 use crate::api::AgentName;
+use crate::confirm_button::ConfirmButton;
 use leptos::prelude::*;
 
 /// The name to show for an account: its own, its agent's, or none.

@@ -3,9 +3,9 @@
 
 use super::api::Invite;
 use super::browser::date_of_ms;
-use super::confirm_button::ConfirmButton;
 use super::rules::{agent_label, expires_phrase, role_label, withdraw_question};
 use crate::api::AgentName;
+use crate::confirm_button::ConfirmButton;
 use leptos::prelude::*;
 
 /// The role an invitation gives, with the agent it signs in as when known.

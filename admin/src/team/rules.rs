@@ -254,7 +254,7 @@ mod tests {
     use super::*;
 
     fn error(status: u16, code: &str, message: &str) -> ApiError {
-        ApiError { status, code: code.into(), message: message.into() }
+        ApiError { status, code: code.into(), message: message.into(), fields: Default::default() }
     }
 
     fn draft() -> InviteDraft {

@@ -2,9 +2,9 @@
 //! invitation form is filled in for them) or removed (after confirmation).
 
 use super::api::Invite;
-use super::confirm_button::ConfirmButton;
 use super::rules::remove_question;
 use crate::api::AgentName;
+use crate::confirm_button::ConfirmButton;
 use leptos::prelude::*;
 
 /// The agents without a sign-in (`#unlinked-agents`).

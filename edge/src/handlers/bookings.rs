@@ -58,6 +58,7 @@ pub async fn create_booking(
             "`visitor_id` must be 1 to 64 letters, digits, - or _.",
         ));
     }
+    crate::limits::visitor(env, site, visitor_id).await?;
     let minutes = super::slots::duration(body.duration_minutes)?;
     if body.answers.len() > MAX_ANSWERS
         || body

@@ -80,6 +80,7 @@ pub async fn post_event(
 ) -> ApiResult<Response> {
     let event: ChatEvent = http::json_body(req).await?;
     check(&event)?;
+    crate::limits::visitor(env, site, Some(&event.visitor_id)).await?;
     let lead = match event.mkto.as_deref().filter(|c| is_munchkin_cookie(c)).and_then(cookie_token) {
         Some(token) => match leads::lead_by_cookie(db, token).await? {
             leads::CookieLookup::Lead(lead) => Some(lead),

@@ -76,7 +76,7 @@ pub async fn resolve(env: &Env, ctx: &Context, db: &D1Database, mkto: Option<&st
         CookieLookup::NoLead(checked) => now - checked >= RECHECK_MS,
         CookieLookup::Unknown => true,
     };
-    if !ask || !marketo::enabled(env) {
+    if !ask || !marketo::enabled(env, db).await {
         return Ok(Visitor::default());
     }
     let lookup_env = env.clone();
@@ -122,11 +122,9 @@ pub async fn blocked_domains(db: &D1Database) -> ApiResult<Vec<String>> {
     })
 }
 
-/// `POST …/identify`: stores what the visitor typed against their lead (created when new),
-/// maps their cookie to it, and has Marketo createOrUpdate the lead and associate the cookie
-/// in the background.
-pub async fn identify(req: &mut Request, env: &Env, ctx: &Context, db: &D1Database, site: &str) -> ApiResult<Response> {
-    let body: IdentifyRequest = http::json_body(req).await?;
+/// What an identify request may store: the email, lowercased, and the other fields by name.
+/// Refuses invalid emails, blocked domains and unacceptable fields, each with a sentence.
+async fn checked(db: &D1Database, body: &IdentifyRequest) -> ApiResult<(String, Map<String, Value>)> {
     let email = Email::parse(&body.email).map_err(|e| ApiError::bad_request("invalid_email", e.to_string()))?;
     let address = email.as_str().to_lowercase();
     let domain = email.domain().to_ascii_lowercase();
@@ -156,6 +154,27 @@ pub async fn identify(req: &mut Request, env: &Env, ctx: &Context, db: &D1Databa
         }
         fields.insert(name.clone(), Value::String(value.trim().to_owned()));
     }
+    Ok((address, fields))
+}
+
+/// `POST …/identify` from the admin's preview: checked like a visitor's, stored nowhere,
+/// answered with what was typed.
+pub async fn identify_preview(req: &mut Request, db: &D1Database) -> ApiResult<Response> {
+    let body: IdentifyRequest = http::json_body(req).await?;
+    let (address, fields) = checked(db, &body).await?;
+    let mut attributes: std::collections::BTreeMap<String, String> =
+        fields.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect();
+    attributes.insert("email".into(), address);
+    http::json(200, &Visitor { known: true, attributes, pending: false })
+}
+
+/// `POST …/identify`: stores what the visitor typed against their lead (created when new),
+/// maps their cookie to it, and has Marketo createOrUpdate the lead and associate the cookie
+/// in the background.
+pub async fn identify(req: &mut Request, env: &Env, ctx: &Context, db: &D1Database, site: &str) -> ApiResult<Response> {
+    let body: IdentifyRequest = http::json_body(req).await?;
+    crate::limits::visitor(env, site, body.visitor_id.as_deref()).await?;
+    let (address, fields) = checked(db, &body).await?;
     let now = clock::now();
     let stamp = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let lead = leads::remember_visitor(db, &address, &fields, &stamp)
@@ -173,7 +192,7 @@ pub async fn identify(req: &mut Request, env: &Env, ctx: &Context, db: &D1Databa
     if let Some(visitor) = body.visitor_id.as_deref().filter(|v| is_valid_slug(v)) {
         super::events::adopt(env, ctx, db, site, visitor, &lead).await?;
     }
-    if marketo::enabled(env) {
+    if marketo::enabled(env, db).await {
         // Through the outbox: Marketo being down or out of quota delays this, never loses it.
         let key = format!(
             "identify:{address}:{}:{}",

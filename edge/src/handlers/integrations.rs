@@ -1,12 +1,13 @@
-//! `/api/admin/v1/marketo…` and `/api/admin/v1/settings/blocked-domains`: the Marketo
-//! connection's health (budget, quota pause, last error), the lead sync's progress and the
+//! `/api/admin/v1/marketo…` and `/api/admin/v1/settings/blocked-domains`: connecting Marketo
+//! (credentials checked with Marketo before anything is kept), testing and disconnecting it,
+//! the connection's health (budget, quota pause, last error), the lead sync's progress and the
 //! outbox, the fields Marketo offers, starting a sync, and the blocked email domains.
 //! No answer ever carries the client secret.
 
 use super::identity::blocked_domains;
 use crate::error::{ApiError, ApiResult};
 use crate::http;
-use crate::marketo;
+use crate::marketo::{self, Connection};
 use crate::store::leads;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -18,14 +19,14 @@ const MAX_SYNC_FIELDS: usize = 500;
 const MAX_BLOCKED: usize = 1_000;
 
 /// `GET /api/admin/v1/marketo`.
-pub async fn marketo_status(env: &Env) -> ApiResult<Response> {
-    if !marketo::enabled(env) {
+pub async fn marketo_status(env: &Env, db: &D1Database) -> ApiResult<Response> {
+    if !marketo::enabled(env, db).await {
         return http::json(
             200,
             &json!({
                 "configured": false,
-                "message": "Marketo is not connected: set MARKETO_ENDPOINT, MARKETO_CLIENT_ID and MARKETO_CLIENT_SECRET \
-                            (Worker secrets; .dev.vars locally). Until then Confab uses its own lead store.",
+                "message": "Marketo is not connected. Enter the REST endpoint, client id and secret of a \
+                            LaunchPoint API-only service; until then Confab uses its own lead store.",
             }),
         );
     }
@@ -33,16 +34,79 @@ pub async fn marketo_status(env: &Env) -> ApiResult<Response> {
 }
 
 /// `GET /api/admin/v1/marketo/fields`: the lead fields Marketo describes.
-pub async fn marketo_fields(env: &Env) -> ApiResult<Response> {
-    require_marketo(env)?;
+pub async fn marketo_fields(env: &Env, db: &D1Database) -> ApiResult<Response> {
+    require_marketo(env, db).await?;
     http::json(200, &marketo::admin(env, "fields", &json!({})).await?)
 }
 
-fn require_marketo(env: &Env) -> ApiResult<()> {
-    if marketo::enabled(env) {
+async fn require_marketo(env: &Env, db: &D1Database) -> ApiResult<()> {
+    if marketo::enabled(env, db).await {
         Ok(())
     } else {
         Err(ApiError::Conflict { code: "marketo_not_configured", message: "Marketo is not connected.".into() })
+    }
+}
+
+#[derive(Deserialize)]
+struct ConnectRequest {
+    #[serde(default)]
+    endpoint: String,
+    #[serde(default)]
+    client_id: String,
+    #[serde(default)]
+    client_secret: String,
+}
+
+/// `PUT /api/admin/v1/marketo/connection` `{endpoint, client_id, client_secret}`: checks
+/// what was typed field by field (400 `invalid_connection` with `fields`), then asks Marketo
+/// for a token with it (400 `connection_failed` with Marketo's reason); only then are the
+/// credentials kept, in the gateway. The secret is never answered back.
+pub async fn connect(req: &mut Request, env: &Env, db: &D1Database) -> ApiResult<Response> {
+    let body: ConnectRequest = http::json_body(req).await?;
+    let connection = match Connection::check(&body.endpoint, &body.client_id, &body.client_secret) {
+        Ok(connection) => connection,
+        Err(problems) => {
+            let fields: serde_json::Map<String, Value> =
+                problems.into_iter().map(|(f, m)| (f, Value::from(m))).collect();
+            let body = json!({
+                "error": { "code": "invalid_connection", "message": "Please fix the fields marked.", "fields": fields }
+            });
+            return http::json(400, &body);
+        }
+    };
+    let answer = marketo::admin(env, "connect", &json!({ "connection": connection })).await?;
+    refused(&answer)?;
+    marketo::note_connected(true);
+    marketo_status(env, db).await
+}
+
+/// `DELETE /api/admin/v1/marketo/connection`: forgets the credentials; leads, the outbox
+/// and the sync's progress stay.
+pub async fn disconnect(env: &Env, db: &D1Database) -> ApiResult<Response> {
+    let answer = marketo::admin(env, "disconnect", &json!({})).await?;
+    refused(&answer)?;
+    marketo::note_connected(false);
+    marketo_status(env, db).await
+}
+
+/// `POST /api/admin/v1/marketo/test`: a fresh token and a describe, answered as
+/// `{ok, message}` (a failure is a result here, not an error).
+pub async fn test(env: &Env, db: &D1Database) -> ApiResult<Response> {
+    require_marketo(env, db).await?;
+    http::json(200, &marketo::admin(env, "test", &json!({})).await?)
+}
+
+/// The gateway's `{"error": {code, message}}` refusal as the admin's 400.
+fn refused(answer: &Value) -> ApiResult<()> {
+    match (answer.pointer("/error/code").and_then(Value::as_str), answer.pointer("/error/message")) {
+        (Some(code), Some(message)) => {
+            let message = message.as_str().unwrap_or_default().to_owned();
+            Err(match code {
+                "managed_by_environment" => ApiError::Conflict { code: "managed_by_environment", message },
+                _ => ApiError::bad_request("connection_failed", message),
+            })
+        }
+        _ => Ok(()),
     }
 }
 
@@ -56,7 +120,7 @@ struct SyncRequest {
 /// `POST /api/admin/v1/marketo/sync` `{fields, since?}`: remembers the fields and (re)starts
 /// the initial sync from `since` (RFC 3339; default ten years back).
 pub async fn start_sync(req: &mut Request, env: &Env, db: &D1Database) -> ApiResult<Response> {
-    require_marketo(env)?;
+    require_marketo(env, db).await?;
     let body: SyncRequest = http::json_body(req).await?;
     if body.fields.len() > MAX_SYNC_FIELDS {
         return Err(ApiError::bad_request("too_many_fields", format!("At most {MAX_SYNC_FIELDS} fields.")));

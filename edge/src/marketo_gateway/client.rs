@@ -232,17 +232,7 @@ impl Client {
         if let Some(token) = self.inner.borrow().token.as_ref().filter(|t| t.usable(now)) {
             return Ok(token.access_token.clone());
         }
-        // The credentials travel in a form body, never in a URL (URLs end up in logs and errors).
-        let url = format!("{}/oauth/token", self.config.identity);
-        let form = format!(
-            "grant_type=client_credentials&client_id={}&client_secret={}",
-            encode(&self.config.client_id),
-            encode(&self.config.client_secret)
-        );
-        let body = Body { content_type: "application/x-www-form-urlencoded", text: &form };
-        let mut resp = send(Method::Post, &url, None, Some(body), None, self.timeout(urgency)).await?;
-        let body = resp.text().await.map_err(|e| Failure::Unavailable(format!("identity answer unreadable: {e}")))?;
-        let token = parse_token(resp.status_code(), &body, now_ms())?;
+        let token = fetch_token(&self.config, self.timeout(urgency)).await?;
         let _ = kv::set(&self.sql, "token", &(&token.access_token, token.expires_at_ms));
         let access = token.access_token.clone();
         self.inner.borrow_mut().token = Some(token);
@@ -396,6 +386,22 @@ pub enum Download<'a> {
     },
     /// The file has no bytes at or after the requested offset.
     Ended,
+}
+
+/// Asks the identity endpoint for a new token with `config`'s credentials (identity calls do
+/// not count against Marketo's API limits, so this needs no budget).
+pub async fn fetch_token(config: &Config, timeout_ms: i64) -> Result<Token, Failure> {
+    // The credentials travel in a form body, never in a URL (URLs end up in logs and errors).
+    let url = format!("{}/oauth/token", config.identity);
+    let form = format!(
+        "grant_type=client_credentials&client_id={}&client_secret={}",
+        encode(&config.client_id),
+        encode(&config.client_secret)
+    );
+    let body = Body { content_type: "application/x-www-form-urlencoded", text: &form };
+    let mut resp = send(Method::Post, &url, None, Some(body), None, timeout_ms).await?;
+    let body = resp.text().await.map_err(|e| Failure::Unavailable(format!("identity answer unreadable: {e}")))?;
+    parse_token(resp.status_code(), &body, now_ms())
 }
 
 /// Sends one request, giving up after `timeout_ms`; errors never quote the runtime's message.

@@ -220,6 +220,12 @@ pub async fn setting(db: &D1Database, key: &str) -> ApiResult<Option<Value>> {
     Ok(value.and_then(|v| serde_json::from_str(&v).ok()))
 }
 
+/// Forgets a deployment setting.
+pub async fn delete_setting(db: &D1Database, key: &str) -> ApiResult<()> {
+    db.prepare("DELETE FROM settings WHERE key = ?1").bind(&[key.into()])?.run().await?;
+    Ok(())
+}
+
 /// Stores a deployment setting.
 pub async fn set_setting(db: &D1Database, key: &str, value: &Value) -> ApiResult<()> {
     db.prepare(
