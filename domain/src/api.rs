@@ -198,6 +198,10 @@ pub struct Bootstrap {
     /// Who the visitor is, as far as the edge knows within its time budget.
     #[serde(default)]
     pub visitor: Visitor,
+    /// Whether an agent has a free slot for the rest of the visitor's day (`?tz=`), given only
+    /// when the dialogue branches on it ([`crate::dialogue::AGENTS_FREE_TODAY`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agents_free_today: Option<bool>,
 }
 
 /// What the edge knows about the visitor (`GET …/identity`, and part of the bootstrap).

@@ -19,6 +19,8 @@ mod validate;
 mod tests;
 
 pub use capture::{AnswerError, CaptureKind};
-pub use engine::{Answer, BOOKED, Choice, Context, Effect, EngineError, Event, State, opening, step};
+pub use engine::{
+    AGENTS_FREE_TODAY, Answer, BOOKED, Choice, Context, Effect, EngineError, Event, State, opening, step,
+};
 pub use flow::{Button, Card, Flow, Rule};
 pub use validate::Diagnostic;

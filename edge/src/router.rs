@@ -90,7 +90,7 @@ async fn widget_api(req: &mut Request, env: &Env, ctx: &Context, site_id: &str, 
     }
     let result = match (req.method(), rest) {
         (Method::Options, _) => preflight(),
-        (Method::Get, ["bootstrap"]) if preview => preview::bootstrap(req, &db, site_id, site.branding).await,
+        (Method::Get, ["bootstrap"]) if preview => preview::bootstrap(req, env, &db, site_id, site.branding).await,
         (Method::Get, ["dialogues", id, "versions", _]) if preview => preview::version(&db, site_id, id).await,
         (Method::Post, ["events"]) if preview => preview::event(),
         (Method::Post, ["identify"]) if preview => identity::identify_preview(req, &db).await,

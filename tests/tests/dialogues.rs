@@ -176,3 +176,65 @@ fn a_dialogues_triggers_and_opening_line_reach_the_loader() -> Result<()> {
     ensure!(refused.error_code() == Some("url_too_long"), "{}", refused.json);
     Ok(())
 }
+
+/// A zone where it is now before noon, so the rest of its day is at least twelve hours long.
+fn morning_zone() -> Result<&'static str> {
+    use chrono::Timelike;
+    let zones = ["Pacific/Kiritimati", "Pacific/Auckland", "Asia/Tokyo", "Asia/Kolkata", "Europe/Paris", "UTC"];
+    let more = ["America/Sao_Paulo", "America/New_York", "America/Denver", "America/Los_Angeles", "Pacific/Honolulu"];
+    zones
+        .into_iter()
+        .chain(more)
+        .find(|z| z.parse::<chrono_tz::Tz>().is_ok_and(|tz| chrono::Utc::now().with_timezone(&tz).hour() < 12))
+        .context("no zone is in its morning")
+}
+
+#[test]
+fn a_branch_on_agents_free_today_follows_the_agents_free_time() -> Result<()> {
+    // Every agent works all day, every day (UTC), so a visitor in their morning finds a slot.
+    let day = r#"[{"start":"00:00","end":"23:59"}]"#;
+    let schedule = format!(r#"{{"time_zone":"UTC","weekly":[{day},{day},{day},{day},{day},{day},{day}]}}"#);
+    let app = TestApp::with_sql("dialogues-free-today", &format!("UPDATE agents SET schedule = '{schedule}';"))?;
+    let cookie = app.sign_in()?;
+    let created =
+        app.post("/api/admin/v1/dialogues", r#"{"name":"Now or later","priority":50}"#, None, Some(&cookie))?;
+    let id = created.json["id"].as_str().context("no id")?.to_owned();
+    let flow = json!({ "flow": {
+        "start": "route",
+        "cards": [
+            { "type": "branch", "id": "route", "rules": [
+                { "when": { "conditions": [{ "op": "equals", "field": "agents.free_today", "value": "yes" }] }, "next": "now" }
+            ], "default": "later" },
+            { "type": "message", "id": "now", "text": "Someone can talk to you today.", "next": "end" },
+            { "type": "message", "id": "later", "text": "Leave your email and we'll write.", "next": "end" },
+            { "type": "end", "id": "end" }
+        ]
+    }});
+    let saved = app.put(&format!("/api/admin/v1/dialogues/{id}"), &flow.to_string(), Some(&cookie))?;
+    ensure!(saved.json["diagnostics"].as_array().is_some_and(Vec::is_empty), "{}", saved.json);
+    let published = app.post(&format!("/api/admin/v1/dialogues/{id}/publish"), "", None, Some(&cookie))?;
+    ensure!(published.status == 200, "{}", published.json);
+
+    let zone = morning_zone()?;
+    let boot =
+        |tz: &str| app.get(&format!("/api/v1/sites/demo/bootstrap?url=&tz={}", urlencode(tz)), Some(DEMO_ORIGIN), None);
+    let r = boot(zone)?;
+    ensure!(r.json["dialogue"]["id"] == id.as_str(), "visitors get {}", r.json["dialogue"]["id"]);
+    ensure!(r.json["agents_free_today"] == true, "in {zone}'s morning with agents free all day: {}", r.json);
+    let bad = boot("Mars/Olympus")?;
+    ensure!(bad.status == 400 && bad.error_code() == Some("invalid_time_zone"), "{}", bad.json);
+
+    // With every agent removed nobody is free, and the branch takes the other path.
+    for n in 1..=5 {
+        let removed = app.delete(&format!("/api/admin/v1/agents/agent-{n}"), Some(&cookie))?;
+        ensure!(removed.status == 200, "removing agent-{n}: {}", removed.json);
+    }
+    let r = boot(zone)?;
+    ensure!(r.json["agents_free_today"] == false, "with no agent left: {}", r.json);
+    // Dialogues that do not branch on it are not given it (no slot computation on their bootstrap).
+    let unpublished = app.post(&format!("/api/admin/v1/dialogues/{id}/unpublish"), "", None, Some(&cookie))?;
+    ensure!(unpublished.status == 200, "{}", unpublished.json);
+    let r = boot(zone)?;
+    ensure!(r.json["dialogue"]["id"] == "welcome" && r.json.get("agents_free_today").is_none(), "{}", r.json);
+    Ok(())
+}

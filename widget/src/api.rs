@@ -47,8 +47,9 @@ impl Api {
         url.strip_prefix(&self.base).is_some_and(|rest| rest.starts_with('/'))
     }
 
-    /// Branding and the dialogue to show on this page (the edge targets by URL and referrer),
-    /// with the JSON they were read from. `dialogue` asks for one dialogue by id
+    /// Branding and the dialogue to show on this page (the edge targets by URL and referrer,
+    /// and says whether an agent is free for the rest of the visitor's day when the dialogue
+    /// branches on it), with the JSON they were read from. `dialogue` asks for one dialogue by id
     /// (`Confab.start`).
     pub async fn bootstrap(&self, dialogue: Option<&str>) -> Result<(Bootstrap, JsValue), ApiError> {
         let page = |key: &str| {
@@ -56,7 +57,12 @@ impl Api {
             let field = if key == "location" { "href" } else { "referrer" };
             js_sys::Reflect::get(&location, &field.into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
         };
-        let mut path = format!("/bootstrap?url={}&referrer={}", encode(&page("location")), encode(&page("document")));
+        let mut path = format!(
+            "/bootstrap?url={}&referrer={}&tz={}",
+            encode(&page("location")),
+            encode(&page("document")),
+            encode(&crate::time::visitor_time_zone())
+        );
         if let Some(mkto) = munchkin_cookie() {
             path += &format!("&mkto={}", encode(&mkto));
         }

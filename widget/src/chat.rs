@@ -259,6 +259,8 @@ impl Ctx {
                 Ok((boot, json)) => {
                     ctx.brand(&boot.branding, &decode::field(&json, "branding"));
                     let pending = boot.visitor.pending;
+                    let free_today = boot.agents_free_today;
+                    ctx.context.update_value(|c| c.agents_free_today = free_today);
                     ctx.know(boot.visitor);
                     if pending {
                         let ctx = ctx.clone();

@@ -133,7 +133,13 @@ pub fn bootstrap(v: &JsValue) -> Option<Bootstrap> {
         }
     };
     let dialogue = dialogue(&field(v, "dialogue"));
-    Some(Bootstrap { site: SiteId(string(v, "site")?), branding, dialogue, visitor: visitor(&field(v, "visitor")) })
+    Some(Bootstrap {
+        site: SiteId(string(v, "site")?),
+        branding,
+        dialogue,
+        visitor: visitor(&field(v, "visitor")),
+        agents_free_today: field(v, "agents_free_today").as_bool(),
+    })
 }
 
 /// [`bootstrap`] with the JSON it was read from (the widget keeps the dialogue as the edge sent

@@ -258,7 +258,7 @@ pub fn CardEditor(
                     <p class="hint" id=field_id("rules-hint")>
                         "Each rule: "
                         <code>"{\"when\": {\"mode\": \"all\", \"conditions\": [{\"op\": \"equals\", \"field\": \"answer.<card id>\", \"value\": \"…\"}]}, \"next\": \"<card id>\"}"</code>
-                        ". Fields are lead.<field> or answer.<card id>."
+                        ". Fields are lead.<field>, answer.<card id>, or agents.free_today (yes when an agent has a free slot for the rest of the visitor's day, no otherwise)."
                     </p>
                     <p class="field-error" id=rules_problem_id.clone()>{move || problem.get()}</p>
                 </div>

@@ -21,7 +21,16 @@ pub struct Context {
     /// visitor. A blank value counts as unknown.
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
+    /// Whether an agent has a free slot for the rest of the visitor's day, as the edge found
+    /// it; `None` when it did not look (branch rules on [`AGENTS_FREE_TODAY`] then take the
+    /// branch's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agents_free_today: Option<bool>,
 }
+
+/// The branch field that tests whether an agent has a free slot today; its values are `yes`
+/// and `no`.
+pub const AGENTS_FREE_TODAY: &str = "agents.free_today";
 
 /// One input the visitor gave, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -336,7 +345,8 @@ impl<'a> Lead<'a> {
         })
     }
 
-    /// The visitor as branch rules see them: `lead.<field>` and `answer.<card id>` values.
+    /// The visitor as branch rules see them: `lead.<field>` and `answer.<card id>` values, and
+    /// `agents.free_today` when the edge said.
     fn visitor(&self) -> VisitorContext {
         let mut values: BTreeMap<String, String> =
             self.context.attributes.iter().map(|(k, v)| (format!("lead.{k}"), v.clone())).collect();
@@ -345,6 +355,9 @@ impl<'a> Lead<'a> {
                 values.insert(format!("lead.{field}"), answer.value.clone());
             }
             values.insert(format!("answer.{}", answer.card), answer.value.clone());
+        }
+        if let Some(free) = self.context.agents_free_today {
+            values.insert(AGENTS_FREE_TODAY.to_owned(), if free { "yes" } else { "no" }.to_owned());
         }
         VisitorContext {
             page_url: String::new(),

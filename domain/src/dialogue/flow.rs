@@ -174,4 +174,16 @@ impl Flow {
     pub fn card(&self, id: &CardId) -> Option<&Card> {
         self.cards.iter().find(|c| c.id() == id)
     }
+
+    /// Whether a branch tests [`super::AGENTS_FREE_TODAY`], so the edge must look at the
+    /// agents' free time before the conversation starts.
+    pub fn tests_agents_free_today(&self) -> bool {
+        fn tests(group: &Group) -> bool {
+            group.conditions.iter().any(|c| c.field() == super::AGENTS_FREE_TODAY) || group.groups.iter().any(tests)
+        }
+        self.cards.iter().any(|card| match card {
+            Card::Branch { rules, .. } => rules.iter().any(|r| tests(&r.when)),
+            _ => false,
+        })
+    }
 }

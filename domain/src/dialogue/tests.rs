@@ -19,7 +19,10 @@ fn parse(json: &str) -> Flow {
 
 /// A context with these lead attributes.
 fn lead(pairs: &[(&str, &str)]) -> Context {
-    Context { attributes: pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect() }
+    Context {
+        attributes: pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        ..Context::default()
+    }
 }
 
 fn start(version: u32) -> Event {
@@ -45,6 +48,9 @@ fn replay(flow: &Flow, context: &Context, events: &[Event]) -> String {
     } else {
         let pairs: Vec<String> = context.attributes.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
         let _ = writeln!(out, "lead: {}", pairs.join(", "));
+    }
+    if let Some(free) = context.agents_free_today {
+        let _ = writeln!(out, "agents free today: {}", if free { "yes" } else { "no" });
     }
     let mut state = State::default();
     for event in events {

@@ -1,6 +1,7 @@
 //! The validator: every problem of a flow at once, each with the card it concerns, so an author
 //! can fix them all before publishing.
 
+use super::engine::AGENTS_FREE_TODAY;
 use super::flow::{Card, Flow};
 use super::tokens::{self, Piece};
 use crate::ids::{CardId, is_valid_slug};
@@ -221,8 +222,22 @@ impl<'a> Checker<'a> {
                 )),
                 Some(_) => {}
             }
+        } else if tested == AGENTS_FREE_TODAY {
+            let yes_or_no = |v: &str| matches!(v, "yes" | "no");
+            let fine = match condition {
+                Condition::Equals { value, .. } | Condition::NotEquals { value, .. } => yes_or_no(value),
+                Condition::InList { values, .. } => values.iter().all(|v| yes_or_no(v)),
+                _ => false,
+            };
+            if !fine {
+                problems.push(format!(
+                    "Rule {n} tests {AGENTS_FREE_TODAY}, which is yes or no: use equals (or not equals) yes or no."
+                ));
+            }
         } else {
-            problems.push(format!("Rule {n} tests {tested:?}; write lead.<field> or answer.<card id>."));
+            problems.push(format!(
+                "Rule {n} tests {tested:?}; write lead.<field>, answer.<card id> or {AGENTS_FREE_TODAY}."
+            ));
         }
         if let Condition::GreaterThan { value, .. } | Condition::LessThan { value, .. } = condition
             && !value.trim().parse::<f64>().is_ok_and(f64::is_finite)

@@ -37,6 +37,7 @@ async fn draft(db: &D1Database, site: &str, id: &str) -> ApiResult<PublishedDial
 /// published or not, for an anonymous visitor.
 pub async fn bootstrap(
     req: &Request,
+    env: &Env,
     db: &D1Database,
     site: &str,
     branding: confab_domain::api::Branding,
@@ -44,6 +45,11 @@ pub async fn bootstrap(
     let id = http::query(req, "dialogue")?
         .ok_or_else(|| ApiError::bad_request("dialogue_required", "A preview names the dialogue to run."))?;
     let dialogue = draft(db, site, &id).await?;
+    let agents_free_today = if dialogue.flow.tests_agents_free_today() {
+        Some(super::site::agents_free_today(req, env, db, site).await?)
+    } else {
+        None
+    };
     http::json(
         200,
         &confab_domain::api::Bootstrap {
@@ -51,6 +57,7 @@ pub async fn bootstrap(
             branding,
             dialogue: Some(dialogue),
             visitor: Default::default(),
+            agents_free_today,
         },
     )
 }

@@ -42,7 +42,26 @@ pub async fn get_bootstrap(
     let asked = http::query(req, "dialogue")?.filter(|id| published.iter().any(|p| &p.candidate.id == id));
     let chosen = asked.or_else(|| choose(&published, page, &visitor));
     let dialogue = published.into_iter().find(|p| Some(&p.candidate.id) == chosen.as_ref()).map(|p| p.dialogue);
-    http::json(200, &Bootstrap { site: SiteId::from(site_id), branding: site.branding, dialogue, visitor })
+    let agents_free_today = match &dialogue {
+        Some(d) if d.flow.tests_agents_free_today() => Some(agents_free_today(req, env, db, site_id).await?),
+        _ => None,
+    };
+    http::json(
+        200,
+        &Bootstrap { site: SiteId::from(site_id), branding: site.branding, dialogue, visitor, agents_free_today },
+    )
+}
+
+/// Whether an agent is free for the rest of the visitor's day (`?tz=`, an IANA zone; UTC
+/// when absent), for dialogues that branch on it. A zone that is not one is a 400.
+pub async fn agents_free_today(req: &Request, env: &Env, db: &D1Database, site_id: &str) -> ApiResult<bool> {
+    let tz: chrono_tz::Tz = match http::query(req, "tz")? {
+        Some(s) => s.parse().map_err(|_| {
+            ApiError::bad_request("invalid_time_zone", "`tz` must be an IANA time zone such as Europe/Paris.")
+        })?,
+        None => chrono_tz::Tz::UTC,
+    };
+    super::slots::free_today(env, db, site_id, tz).await
 }
 
 /// What the loader needs before the visitor does anything.
@@ -77,7 +96,10 @@ pub async fn get_triggers(req: &Request, db: &D1Database, site_id: &str) -> ApiR
                 .filter(|t| t.problem().is_none())
                 .map(Trigger::spec)
                 .collect(),
-            teaser: opening(&p.dialogue.flow, &dialogue::Context { attributes: visitor.attributes }),
+            teaser: opening(
+                &p.dialogue.flow,
+                &dialogue::Context { attributes: visitor.attributes, ..dialogue::Context::default() },
+            ),
         },
     };
     http::json(200, &body)

@@ -88,11 +88,36 @@ pub async fn get_slots(req: &Request, env: &Env, ctx: &Context, db: &D1Database,
     let minutes = duration(http::query(req, "duration")?.map(|d| d.parse::<u32>().unwrap_or(1)))?;
     let until = from + Duration::days(i64::from(days));
     let rules = SlotRules { duration_minutes: minutes, ..SlotRules::default() };
+    let slots = free_slots(env, Some(ctx), db, site, from, until, now, &rules)
+        .await?
+        .into_iter()
+        .map(|s| Slot {
+            start: s.start.with_timezone(&tz).fixed_offset().to_rfc3339(),
+            end: s.end.with_timezone(&tz).fixed_offset().to_rfc3339(),
+        })
+        .collect();
+    http::json(200, &Slots { slots })
+}
+
+/// The pool's free slots starting in `[from, until)`: every healthy agent's working hours and
+/// rules, less the meetings booked here and their calendars' busy time (refreshed first when
+/// `ctx` is given, from the cache alone otherwise).
+#[allow(clippy::too_many_arguments)]
+pub async fn free_slots(
+    env: &Env,
+    ctx: Option<&Context>,
+    db: &D1Database,
+    site: &str,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+    rules: &SlotRules,
+) -> ApiResult<Vec<Interval>> {
     let agents = store::agents(db, site).await?;
     // Whole local days around the window in any zone, plus buffers: two days each side.
     let (wide_from, wide_until) = (from - Duration::days(2), until + Duration::days(2));
     let booked = store::busy(db, site, wide_from, wide_until).await?;
-    let (calendar_busy, unhealthy) = calendar_view(env, Some(ctx), db, site, wide_from, wide_until).await?;
+    let (calendar_busy, unhealthy) = calendar_view(env, ctx, db, site, wide_from, wide_until).await?;
     let agents: Vec<_> = agents.into_iter().filter(|a| !unhealthy.contains(&a.agent.id)).collect();
     let meetings_of: Vec<Vec<Interval>> =
         agents.iter().map(|a| booked.iter().filter(|(id, _)| *id == a.agent.id).map(|(_, i)| *i).collect()).collect();
@@ -106,14 +131,19 @@ pub async fn get_slots(req: &Request, env: &Env, ctx: &Context, db: &D1Database,
             busy: calendar_busy.get(&a.agent.id).map(Vec::as_slice).unwrap_or_default(),
         })
         .collect();
-    let slots = pool_slots_with_rules(&schedules, from, until, now, &rules)
-        .into_iter()
-        .map(|s| Slot {
-            start: s.start.with_timezone(&tz).fixed_offset().to_rfc3339(),
-            end: s.end.with_timezone(&tz).fixed_offset().to_rfc3339(),
-        })
-        .collect();
-    http::json(200, &Slots { slots })
+    Ok(pool_slots_with_rules(&schedules, from, until, now, rules))
+}
+
+/// Whether any agent has a free slot of the default length between now and the end of today
+/// in `tz`, from the busy cache alone (a bootstrap never waits on a calendar provider).
+pub async fn free_today(env: &Env, db: &D1Database, site: &str, tz: Tz) -> ApiResult<bool> {
+    let now = clock::now();
+    let local = now.with_timezone(&tz);
+    let tomorrow = local.date_naive().succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0));
+    let end = tomorrow
+        .and_then(|t| t.and_local_timezone(tz).earliest())
+        .map_or(now + Duration::days(1), |t| t.with_timezone(&Utc));
+    Ok(!free_slots(env, None, db, site, now, end, now, &SlotRules::default()).await?.is_empty())
 }
 
 /// Parses an RFC 3339 time into UTC.

@@ -134,6 +134,29 @@ fn branch_on_attribute() {
 }
 
 #[test]
+fn branch_on_agents_free_today() {
+    let flow = parse(
+        r#"{"start":"hello","cards":[
+        {"type":"message","id":"hello","text":"Hello!","next":"route"},
+        {"type":"branch","id":"route","rules":[
+            {"when":{"conditions":[{"op":"equals","field":"agents.free_today","value":"yes"}]},"next":"now"},
+            {"when":{"conditions":[{"op":"equals","field":"agents.free_today","value":"no"}]},"next":"later"}],
+         "default":"unknown"},
+        {"type":"book_meeting","id":"now","duration_minutes":30,"next":"end"},
+        {"type":"message","id":"later","text":"Everyone is booked today; leave your email and we'll write.","next":"end"},
+        {"type":"message","id":"unknown","text":"Our team will be in touch.","next":"end"},
+        {"type":"end","id":"end"}]}"#,
+    );
+    let free = |free| Context { agents_free_today: Some(free), ..Context::default() };
+    let runs = [
+        ("an agent is free today: book now", free(true), vec![start(1)]),
+        ("nobody is free today: the other path", free(false), vec![start(1)]),
+        ("the edge did not say: the default", Context::default(), vec![start(1)]),
+    ];
+    assert_snapshot!("branch_on_agents_free_today", replays(&flow, &runs));
+}
+
+#[test]
 fn branch_on_answer() {
     let flow = parse(
         r#"{"start":"size","cards":[

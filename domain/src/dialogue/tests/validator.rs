@@ -254,15 +254,26 @@ fn content_problems() {
                 {"when":{"conditions":[{"op":"equals","field":"answer.nowhere","value":"x"}]},"next":"e"},
                 {"when":{"groups":[{"conditions":[{"op":"equals","field":"answer.a","value":"x"}]}]},"next":"e"},
                 {"when":{"conditions":[{"op":"is_empty","field":"country"}]},"next":"e"},
-                {"when":{"conditions":[{"op":"less_than","field":"lead.employees","value":"many"}]},"next":"e"}],
+                {"when":{"conditions":[{"op":"less_than","field":"lead.employees","value":"many"}]},"next":"e"},
+                {"when":{"conditions":[{"op":"equals","field":"agents.free_today","value":"maybe"}]},"next":"e"},
+                {"when":{"conditions":[{"op":"equals","field":"agents.free_today","value":"yes"}]},"next":"e"},
+                {"when":{"conditions":[{"op":"is_empty","field":"agents.on_duty"}]},"next":"e"}],
                 "default":"e"},
                {"type":"end","id":"e"}"#,
             &[
                 (Some("b"), "Rule 1 tests \"shoeSize\", which is not a known lead field."),
                 (Some("b"), "Rule 2 tests the answer to a card \"nowhere\" that does not exist."),
                 (Some("b"), "Rule 3 tests the answer to \"a\", which is not a question, capture or booking."),
-                (Some("b"), "Rule 4 tests \"country\"; write lead.<field> or answer.<card id>."),
+                (Some("b"), "Rule 4 tests \"country\"; write lead.<field>, answer.<card id> or agents.free_today."),
                 (Some("b"), "Rule 5 compares with \"many\", which is not a number."),
+                (
+                    Some("b"),
+                    "Rule 6 tests agents.free_today, which is yes or no: use equals (or not equals) yes or no.",
+                ),
+                (
+                    Some("b"),
+                    "Rule 8 tests \"agents.on_duty\"; write lead.<field>, answer.<card id> or agents.free_today.",
+                ),
             ],
         ),
         (
