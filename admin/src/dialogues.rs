@@ -4,6 +4,7 @@
 //! lives in `draft.rs` and `transcript.rs`, tested natively; network access in `api.rs`.
 
 mod api;
+mod audience_draft;
 mod audience_form;
 mod browser;
 mod button_rows;

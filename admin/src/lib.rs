@@ -10,6 +10,8 @@ mod analytics;
 mod api;
 mod app;
 mod calendar;
+mod condition_list;
+mod conditions;
 mod configuration;
 mod confirm_button;
 mod dashboard;

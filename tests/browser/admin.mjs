@@ -407,14 +407,46 @@ const scenarios = {
     await shot(v.page, "host-page-booked");
     await v.ctx.close();
 
-    log("the list shows the dialogue live, above the demo's");
+    log("the audience builder: an unfinished condition holds saving back, next to its row");
+    await page.locator("#audience-attributes-add").click();
+    const leadRow = page.locator("#audience-attributes li.condition").first();
+    await leadRow.locator("input[id$=-field]").fill("numberOfEmployees");
+    await leadRow.locator("select[id$=-op]").selectOption("greater_than");
+    await leadRow.locator("input[id$=-value]").fill("many");
+    await leadRow.locator(".field-error", { hasText: "Enter a number, such as 500." }).waitFor();
+    await page.locator("#dialogue-save").click();
+    await page.locator("#dialogue-error", { hasText: "Not saved: Lead attribute conditions: Enter a number" }).waitFor();
+    await leadRow.locator("input[id$=-value]").fill("500");
+    check((await leadRow.locator(".field-error").textContent()).trim() === "", "the fixed condition still shows a problem");
+    await page.locator("#audience-attributes-mode").selectOption("any");
+    await page.locator("#audience-attributes-add").click();
+    const countryRow = page.locator("#audience-attributes li.condition").nth(1);
+    await countryRow.locator("input[id$=-field]").fill("lead.country");
+    await countryRow.locator("select[id$=-op]").selectOption("in_list");
+    await countryRow.locator("textarea[id$=-value]").fill("US\nCA");
+    await page.locator("#audience-query-add").click();
+    const queryRow = page.locator("#audience-query li.condition").first();
+    await queryRow.locator("input[id$=-field]").fill("utm_campaign");
+    await queryRow.locator("input[id$=-value]").fill("spring");
+    await page.locator("#audience-referrers").fill("google.\n*.linkedin.com/*");
+    log("a schedule that ends before it starts is refused; a start alone is fine");
+    await page.locator("#audience-schedule-start").fill("2030-01-01T09:00");
+    await page.locator("#audience-schedule-end").fill("2029-12-31T09:00");
+    await page.locator("#audience-schedule-error", { hasText: "The end must come after the start." }).waitFor();
+    await page.locator("#audience-schedule-end").fill("");
+    check((await page.locator("#audience-schedule-error").textContent()).trim() === "", "clearing the end left the schedule problem");
+    await shot(page, "dialogues-audience-builder");
+    await saveDraft(page, "Draft saved. No problems.");
+
+    log("the list shows the dialogue live, above the demo's, with the audience edits unpublished");
     await page.locator("#dialogue-back").click();
     const row = page.locator(`tr[data-dialogue-id="${id}"]`);
     await row.waitFor();
     const order = await page.locator("tr[data-dialogue-id]").evaluateAll((rows) => rows.map((r) => r.dataset.dialogueId));
     check(order[0] === id && order.includes("welcome"), `the list's order is ${JSON.stringify(order)}`);
     const cells = (await row.locator("td").allTextContents()).map((t) => t.trim());
-    check(cells.includes("Published") && cells.includes("20") && cells.includes("v2") && cells.includes("No problems"),
+    check(cells.includes("Published, with unpublished changes") && cells.includes("20") && cells.includes("v2")
+      && cells.includes("No problems"),
       `the new dialogue's row says ${JSON.stringify(cells)}`);
     await shot(page, "dialogues-list");
   },

@@ -47,6 +47,24 @@ fn an_admin_builds_a_dialogue_fixes_its_problem_publishes_it_and_visitors_get_it
         "stored triggers: {}",
         stored.json["audience"]
     );
+    // The audience built row by row after publishing waits in the draft, as the builder made it
+    // (the admin's clock is New York's: 09:00 on 1 January is 14:00 UTC).
+    let draft = &stored.json["audience"];
+    ensure!(
+        draft["attributes"]
+            == serde_json::json!({ "mode": "any", "conditions": [
+                { "op": "greater_than", "field": "numberOfEmployees", "value": "500" },
+                { "op": "in_list", "field": "country", "values": ["US", "CA"] },
+            ]})
+            && draft["query"] == serde_json::json!([{ "op": "equals", "field": "utm_campaign", "value": "spring" }])
+            && draft["referrer"]
+                == serde_json::json!([
+                    { "match": "contains", "value": "google." },
+                    { "match": "pattern", "pattern": "*.linkedin.com/*" },
+                ])
+            && draft["schedule"] == serde_json::json!({ "start": "2030-01-01T14:00:00Z", "end": null }),
+        "the draft audience: {draft}"
+    );
     // The visitor's booking went through the new dialogue.
     let booked = app.get(&format!("/api/admin/v1/meetings?dialogue={id}"), None, Some(&cookie))?;
     ensure!(emails(&booked.json) == ["lin@example.com"], "meetings booked from {id}: {}", booked.json);
