@@ -359,16 +359,20 @@ const scenarios = {
     check(state.disabled && state.reason === "This draft is already the published version.",
       `after saving only the priority Publish is ${state.disabled ? "disabled" : "enabled"}, saying "${state.reason}"`);
 
-    log("triggers: a mistake holds saving back, a value out of range blocks publishing");
-    const triggers = page.locator("#audience-triggers");
-    const triggersProblem = page.locator("#audience-triggers-problem");
-    await triggers.fill("time:1; scroll");
-    await triggersProblem.getByText("`scroll` needs a whole number of percent, as in `scroll:10`.").waitFor();
-    check(await triggers.getAttribute("aria-invalid") === "true", "the triggers field is not marked invalid");
+    log("triggers, row by row: a number that is not one holds saving back, a value out of range blocks publishing");
+    const triggerRow = (n) => page.locator("#audience-triggers li.trigger").nth(n);
+    await page.locator("#audience-triggers-add").click();
+    await triggerRow(0).locator("select").selectOption("time");
+    await triggerRow(0).locator("input").fill("1");
+    await page.locator("#audience-triggers-add").click();
+    await triggerRow(1).locator("select").selectOption("scroll");
+    await triggerRow(1).locator("input").fill("half");
+    await triggerRow(1).locator(".field-error", { hasText: "Enter a whole number of percent, such as 10." }).waitFor();
+    check(await triggerRow(1).locator("input").getAttribute("aria-invalid") === "true", "the wrong trigger is not marked invalid");
     await page.locator("#dialogue-save").click();
-    await page.locator("#dialogue-error", { hasText: "Not saved: `scroll` needs a whole number" }).waitFor();
-    await triggers.fill("time:1; scroll:150");
-    await triggersProblem.getByText("Trigger 2: Scroll depth must be 1 to 100 percent.").waitFor();
+    await page.locator("#dialogue-error", { hasText: "Not saved: Trigger 2: Enter a whole number of percent" }).waitFor();
+    await triggerRow(1).locator("input").fill("150");
+    await triggerRow(1).locator(".field-error", { hasText: "Scroll depth must be 1 to 100 percent." }).waitFor();
     await saveDraft(page, "Draft saved. 1 problem.");
     const flowProblems = (await page.locator("#flow-problems li").allTextContents()).map((t) => t.trim());
     check(JSON.stringify(flowProblems) === '["Trigger 2: Scroll depth must be 1 to 100 percent."]',
@@ -376,8 +380,8 @@ const scenarios = {
     state = await publishState(page);
     check(state.disabled, "Publish is enabled with a trigger out of range");
     await shot(page, "dialogues-trigger-problem");
-    await triggers.fill("time:1");
-    check((await triggersProblem.textContent()).trim() === "", "the fixed triggers still show a problem");
+    await triggerRow(1).getByRole("button", { name: "Remove trigger 2" }).click();
+    check(await page.locator("#audience-triggers li.trigger").count() === 1, "the removed trigger is still listed");
     await saveDraft(page, "Draft saved. No problems.");
     await page.locator("#dialogue-publish").click();
     await page.locator("#dialogue-done", { hasText: "Published version 2." }).waitFor();

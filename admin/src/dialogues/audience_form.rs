@@ -11,9 +11,9 @@ use super::audience_draft::{
 };
 use super::draft::lines;
 use super::state::EditorState;
+use super::trigger_rows::{Kind, Takes, TriggerRow, triggers};
 use crate::condition_list::ConditionList;
 use crate::conditions::ConditionDraft;
-use confab_domain::targeting::trigger::{self, Trigger};
 use confab_domain::targeting::{Audience, Mode, Visitors};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -44,11 +44,6 @@ const LEAD_FIELDS: [&str; 14] = [
 
 /// The id of the triggers field, also its key among the problems that block saving.
 const TRIGGERS_ID: &str = "audience-triggers";
-
-/// The triggers typed as `time:10; scroll:50`, or the first mistake.
-fn parse_triggers(typed: &str) -> Result<Vec<Trigger>, String> {
-    typed.split(';').map(str::trim).filter(|s| !s.is_empty()).map(Trigger::from_spec).collect()
-}
 
 /// The audience part of the editor (`#audience`).
 #[component]
@@ -118,14 +113,21 @@ pub fn AudienceForm(
             a.schedule.end = end.map(|e| e.0);
         }));
     };
-    let triggers =
-        RwSignal::new(audience.with_untracked(|a| a.triggers.iter().map(Trigger::spec).collect::<Vec<_>>().join("; ")));
-    // A mistake in the grammar holds saving back; a value out of range is the draft's problem
-    // (saved, but not publishable), shown here at once and in the diagnostics after saving.
-    let out_of_range = RwSignal::new(String::new());
-    let triggers_problem = Memo::new(move |_| {
-        state.json_problems.with(|p| p.get(TRIGGERS_ID).cloned()).unwrap_or_else(|| out_of_range.get())
-    });
+    let trigger_rows =
+        RwSignal::new(audience.with_untracked(|a| a.triggers.iter().map(TriggerRow::of).collect::<Vec<_>>()));
+    // A number that is not one holds saving back; a value out of range is the draft's problem
+    // (saved, but not publishable), shown under its row at once and in the diagnostics after
+    // saving.
+    let triggers_changed = move || match trigger_rows.with(|rows| triggers(rows)) {
+        Ok(parsed) => {
+            state.json_problem(TRIGGERS_ID, None);
+            edit(Box::new(move |a| a.triggers = parsed));
+        }
+        Err(why) => {
+            state.json_problem(TRIGGERS_ID, Some(why));
+            state.touch();
+        }
+    };
     on_cleanup(move || {
         for key in [ATTRIBUTES_ID, QUERY_ID, SCHEDULE_ID, TRIGGERS_ID] {
             state.json_problem(key, None);
@@ -227,43 +229,119 @@ pub fn AudienceForm(
                 <code>"/pricing*"</code> " is a path on any host, " <code>"example.com/blog/*"</code>
                 " a host and path. No pages listed means every page; an exclusion wins."
             </p>
-            <div class="field">
-                <label for=TRIGGERS_ID>"Triggers"</label>
-                <input
-                    id=TRIGGERS_ID
-                    name="triggers"
-                    class="code"
-                    spellcheck="false"
-                    placeholder="time:10; scroll:50"
-                    aria-describedby="audience-triggers-hint audience-triggers-problem"
-                    aria-invalid=move || (!triggers_problem.with(String::is_empty)).then_some("true")
-                    prop:value=move || triggers.get()
-                    on:input=move |ev| {
-                        let typed = event_target_value(&ev);
-                        triggers.set(typed.clone());
-                        match parse_triggers(&typed) {
-                            Ok(parsed) => {
-                                state.json_problem(TRIGGERS_ID, None);
-                                out_of_range.set(trigger::problems(&parsed).join(" "));
-                                edit(Box::new(move |a| a.triggers = parsed));
-                            }
-                            Err(why) => {
-                                state.json_problem(TRIGGERS_ID, Some(why));
-                                state.touch();
+            <fieldset class="audience-part" id=TRIGGERS_ID>
+                <legend>"Triggers"</legend>
+                <p class="hint" id="audience-triggers-hint">
+                    "When the teaser with the dialogue's first line pops up; the first to fire wins. "
+                    "None: the chat waits for a click. A script tag's data-trigger replaces these."
+                </p>
+                <ul class="triggers">
+                    <For
+                        each=move || trigger_rows.get()
+                        key=|row| row.key
+                        children=move |row: TriggerRow| {
+                            let key = row.key;
+                            let current = move || trigger_rows.with(|r| r.iter().find(|t| t.key == key).cloned());
+                            let kind = Memo::new(move |_| current().map_or(Kind::Time, |r| r.kind));
+                            let position = move || trigger_rows.with(|r| r.iter().position(|t| t.key == key)).map_or(1, |p| p + 1);
+                            let problem = move || current().and_then(|r| r.problem()).unwrap_or_default();
+                            let change = move |edit_row: Box<dyn FnOnce(&mut TriggerRow)>| {
+                                trigger_rows.update(|r| {
+                                    if let Some(row) = r.iter_mut().find(|t| t.key == key) {
+                                        edit_row(row);
+                                    }
+                                });
+                                triggers_changed();
+                            };
+                            let (kind_id, value_id, error_id) =
+                                (format!("trigger-{key}-kind"), format!("trigger-{key}-value"), format!("trigger-{key}-error"));
+                            let value_field = {
+                                let (value_id, error_id) = (value_id.clone(), error_id.clone());
+                                move || {
+                                    let (value_id, error_id) = (value_id.clone(), error_id.clone());
+                                    let input = move |ev| {
+                                        let text = event_target_value(&ev);
+                                        change(Box::new(move |r| r.value = text));
+                                    };
+                                    let invalid = move || (!problem().is_empty()).then_some("true");
+                                    let value = move || current().map(|r| r.value).unwrap_or_default();
+                                    match kind.get().takes() {
+                                        Takes::Nothing => ().into_any(),
+                                        Takes::Number(unit) => view! {
+                                            <div class="field value">
+                                                <label for=value_id.clone()>{if unit == "percent" { "Percent" } else { "Seconds" }}</label>
+                                                <input type="text" inputmode="numeric" id=value_id aria-describedby=error_id
+                                                    aria-invalid=invalid prop:value=value on:input=input />
+                                            </div>
+                                        }
+                                        .into_any(),
+                                        Takes::Selector => view! {
+                                            <div class="field value">
+                                                <label for=value_id.clone()>"CSS selector"</label>
+                                                <input type="text" class="code" spellcheck="false" placeholder="#pricing" id=value_id
+                                                    aria-describedby=error_id aria-invalid=invalid prop:value=value on:input=input />
+                                            </div>
+                                        }
+                                        .into_any(),
+                                    }
+                                }
+                            };
+                            view! {
+                                <li class="trigger" class:invalid=move || !problem().is_empty()>
+                                    <div class="trigger-grid" role="group" aria-label=move || format!("Trigger {}", position())>
+                                        <div class="field">
+                                            <label for=kind_id.clone()>"Pops up"</label>
+                                            <select
+                                                id=kind_id
+                                                prop:value=move || kind.get().slug()
+                                                on:change=move |ev| {
+                                                    let next = Kind::from_slug(&event_target_value(&ev));
+                                                    change(Box::new(move |r| {
+                                                        if r.kind.takes() != next.takes() {
+                                                            r.value = match next.takes() {
+                                                                Takes::Number("percent") => "50".to_owned(),
+                                                                Takes::Number(_) => "10".to_owned(),
+                                                                _ => String::new(),
+                                                            };
+                                                        }
+                                                        r.kind = next;
+                                                    }));
+                                                }
+                                            >
+                                                {Kind::ALL.map(|k| view! { <option value=k.slug()>{k.label()}</option> }).collect_view()}
+                                            </select>
+                                        </div>
+                                        {value_field}
+                                        <button
+                                            type="button"
+                                            class="icon remove"
+                                            aria-label=move || format!("Remove trigger {}", position())
+                                            on:click=move |_| {
+                                                trigger_rows.update(|r| r.retain(|t| t.key != key));
+                                                triggers_changed();
+                                            }
+                                        >
+                                            "×"
+                                        </button>
+                                    </div>
+                                    <p class="field-error" id=error_id>{problem}</p>
+                                </li>
                             }
                         }
+                    />
+                </ul>
+                <button
+                    type="button"
+                    class="secondary"
+                    id="audience-triggers-add"
+                    on:click=move |_| {
+                        trigger_rows.update(|r| r.push(TriggerRow::new()));
+                        triggers_changed();
                     }
-                />
-                <p class="hint" id="audience-triggers-hint">
-                    "When the teaser with the dialogue's first line pops up, separated by " <code>";"</code>
-                    ", the first to fire wins: " <code>"load"</code> ", " <code>"time:10"</code>
-                    " (seconds on the page), " <code>"site:60"</code> " (seconds on the site), "
-                    <code>"scroll:50"</code> " (percent), " <code>"exit"</code> ", " <code>"idle:30"</code>
-                    ", " <code>"visible:#pricing"</code> ", " <code>"route"</code>
-                    ". None: the chat waits for a click. A script tag's data-trigger replaces these."
-                </p>
-                <p class="field-error" id="audience-triggers-problem">{move || triggers_problem.get()}</p>
-            </div>
+                >
+                    "Add a trigger"
+                </button>
+            </fieldset>
             <fieldset class="audience-part">
                 <legend>"Lead attributes"</legend>
                 <div class="field inline-field">
@@ -403,21 +481,4 @@ fn local_input(ms: f64) -> String {
         d.get_hours(),
         d.get_minutes()
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn triggers_are_typed_in_the_loaders_grammar() {
-        let parsed = parse_triggers(" time:10 ;; scroll:50; visible:#plans ");
-        let specs: Result<Vec<String>, String> = parsed.map(|t| t.iter().map(Trigger::spec).collect());
-        assert_eq!(specs, Ok(vec!["time:10".to_owned(), "scroll:50".to_owned(), "visible:#plans".to_owned()]));
-        assert_eq!(parse_triggers("  "), Ok(vec![]));
-        assert_eq!(
-            parse_triggers("time:10; scroll"),
-            Err("`scroll` needs a whole number of percent, as in `scroll:10`.".to_owned())
-        );
-    }
 }
