@@ -1,6 +1,7 @@
 //! Rate limits on the widget API, through Cloudflare's Rate Limiting bindings (declared in
-//! `wrangler.toml`; `wrangler dev` simulates them locally): every widget API request counts
-//! against its address (`CF-Connecting-IP`), and the writes that carry a visitor id (events,
+//! `wrangler.toml`; `wrangler dev` simulates them locally): every widget API request but a
+//! CORS preflight counts against its address (`CF-Connecting-IP`) before anything is looked
+//! up, and the writes that carry a visitor id (events,
 //! identify, bookings) also against that visitor. Over either limit the answer is 429
 //! `rate_limited` with `Retry-After`, and nothing is stored. The limits are generous for a
 //! person chatting and stop scripts; `RATE_LIMITS=off` (a Worker variable, used only by the
@@ -37,15 +38,17 @@ async fn check(env: &Env, binding: &str, key: String) -> ApiResult<()> {
     }
 }
 
-/// Counts a widget API request against its address.
-pub async fn address(env: &Env, req: &Request, site: &str) -> ApiResult<()> {
+/// Counts a widget API request against its address (before the site or the origin is looked
+/// at, so refused requests count too).
+pub async fn address(env: &Env, req: &Request) -> ApiResult<()> {
     let ip = req.headers().get("CF-Connecting-IP").ok().flatten().unwrap_or_default();
-    check(env, PER_ADDRESS, format!("{site}:{ip}")).await
+    check(env, PER_ADDRESS, format!("ip:{ip}")).await
 }
 
-/// Counts a write against the visitor who sent it (nothing when it names none).
+/// Counts a write against the visitor who sent it (nothing when it names no valid id; a
+/// visitor inventing ids each time is still held by the address limit).
 pub async fn visitor(env: &Env, site: &str, visitor_id: Option<&str>) -> ApiResult<()> {
-    match visitor_id.filter(|v| !v.is_empty()) {
+    match visitor_id.filter(|v| confab_domain::ids::is_valid_slug(v)) {
         Some(id) => check(env, PER_VISITOR, format!("{site}:{id}")).await,
         None => Ok(()),
     }

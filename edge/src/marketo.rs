@@ -25,8 +25,8 @@ use worker::{D1Database, Env, Method, Request, RequestInit};
 /// The Durable Object binding name, as declared in `wrangler.toml`.
 const BINDING: &str = "MARKETO_GATEWAY";
 
-/// How Confab reaches one Marketo instance.
-#[derive(Debug, Clone)]
+/// How Confab reaches one Marketo instance. Its `Debug` leaves the secret out.
+#[derive(Clone)]
 pub struct Config {
     /// REST base URL, without a trailing slash.
     pub endpoint: String,
@@ -48,6 +48,17 @@ pub struct Config {
     pub sync_interval_ms: i64,
     /// Most calls Confab makes per Marketo day (the instance allows 50,000 for everyone).
     pub daily_calls: i64,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("endpoint", &self.endpoint)
+            .field("identity", &self.identity)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"(hidden)")
+            .finish_non_exhaustive()
+    }
 }
 
 fn text(env: &Env, name: &str) -> Option<String> {

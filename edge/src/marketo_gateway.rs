@@ -224,9 +224,16 @@ impl MarketoGateway {
         }
         let config = Config::from_connection(&self.env, connection.clone());
         if let Err(failure) = client::fetch_token(&config, CHECK_TIMEOUT_MS).await {
+            // The field the admin should look at: the secret when Marketo refused the pair, the
+            // endpoint when nothing usable answered there.
+            let field = match failure {
+                Failure::BadCredentials(_) => "client_secret",
+                _ => "endpoint",
+            };
             return Response::from_json(&json!({ "error": {
                 "code": "connection_failed",
                 "message": connection_problem(&failure),
+                "fields": { field: connection_problem(&failure) },
             }}));
         }
         let db = match store::db(&self.env) {
@@ -242,6 +249,16 @@ impl MarketoGateway {
         if let Err(e) = leads::set_setting(&db, CONNECTED_SETTING, &marker).await {
             kv::remove(&sql, CONNECTION_KEY);
             return error_response(&e);
+        }
+        if let Some(old) = self.client() {
+            old.retire();
+            // Another instance (or another account) does not inherit the quota pause and the
+            // day's count of the previous one.
+            let previous = old.config();
+            if previous.endpoint != config.endpoint || previous.client_id != config.client_id {
+                kv::remove(&sql, "paused_until");
+                kv::remove(&sql, "day");
+            }
         }
         *self.client.borrow_mut() = Some(Rc::new(Client::new(config, sql)));
         // Work that waited for a connection (the outbox, a sync) resumes.
@@ -268,7 +285,9 @@ impl MarketoGateway {
         let sql = self.state.storage().sql();
         kv::remove(&sql, CONNECTION_KEY);
         kv::remove(&sql, "token");
-        *self.client.borrow_mut() = None;
+        if let Some(old) = self.client.borrow_mut().take() {
+            old.retire();
+        }
         Response::from_json(&json!({ "connected": false }))
     }
 

@@ -55,10 +55,18 @@ fn render(result: ApiResult<Response>) -> Response {
     }
 }
 
-/// `/api/v1/sites/{site}/…`: answers only origins on the site's allowed list, with CORS; and
-/// the admin's preview (`/preview/dialogue.html` on the edge's own origin, with a signed-in
-/// admin's session), whose calls record nothing (`handlers/preview.rs`).
+/// `/api/v1/sites/{site}/…`: counts the request against its address, then answers only
+/// origins on the site's allowed list, with CORS; and the admin's preview
+/// (`/preview/dialogue.html` on the edge's own origin, with a signed-in admin's session), whose
+/// calls record nothing and call no outside service (`handlers/preview.rs`).
 async fn widget_api(req: &mut Request, env: &Env, ctx: &Context, site_id: &str, rest: &[&str]) -> Response {
+    // Every request counts against its address first, before any lookup, so a script sending
+    // a made-up Origin is limited too.
+    if req.method() != Method::Options
+        && let Err(e) = limits::address(env, req).await
+    {
+        return render(Err(e));
+    }
     let checked = async {
         if !confab_domain::ids::is_valid_slug(site_id) {
             return Err(ApiError::NotFound("Unknown site."));
@@ -66,28 +74,24 @@ async fn widget_api(req: &mut Request, env: &Env, ctx: &Context, site_id: &str, 
         let db = store::db(env)?;
         let site = store::site(&db, site_id).await?;
         let origin = http::origin(req)?;
-        if let Some(allowed) = origin.as_ref().filter(|o| site.allowed_origins.iter().any(|a| a == *o)) {
-            return Ok((db, site, allowed.clone(), false));
-        }
-        // The preview page is the edge's own (a same-origin GET carries no Origin header);
-        // the SameSite=Strict session cookie only comes with requests from the edge's pages.
+        // The preview page is the edge's own (a same-origin GET carries no Origin header); the
+        // SameSite=Strict session cookie only comes with requests from the edge's pages. Checked
+        // before the allowed list, so a preview stays one even if the edge's own origin is
+        // listed there.
         let own = req.url()?.origin().ascii_serialization();
         if origin.as_ref().is_none_or(|o| *o == own) && auth::require_admin(req, &db).await.is_ok() {
             return Ok((db, site, own, true));
         }
-        Err(ApiError::OriginNotAllowed)
+        match origin.filter(|o| site.allowed_origins.iter().any(|a| a == o)) {
+            Some(allowed) => Ok((db, site, allowed, false)),
+            None => Err(ApiError::OriginNotAllowed),
+        }
     }
     .await;
     let (db, site, origin, preview) = match checked {
         Ok(ok) => ok,
         Err(e) => return render(Err(e)),
     };
-    if req.method() != Method::Options
-        && !preview
-        && let Err(e) = limits::address(env, req, site_id).await
-    {
-        return with_cors(render(Err(e)), &origin);
-    }
     let result = match (req.method(), rest) {
         (Method::Options, _) => preflight(),
         (Method::Get, ["bootstrap"]) if preview => preview::bootstrap(req, env, &db, site_id, site.branding).await,
@@ -95,12 +99,14 @@ async fn widget_api(req: &mut Request, env: &Env, ctx: &Context, site_id: &str, 
         (Method::Post, ["events"]) if preview => preview::event(),
         (Method::Post, ["identify"]) if preview => identity::identify_preview(req, &db).await,
         (Method::Post, ["bookings"]) if preview => preview::booking(req, env, &db, site_id).await,
+        (Method::Get, ["identity"]) if preview => http::json(200, &confab_domain::api::Visitor::default()),
+        (Method::Get, ["slots"]) if preview => slots::get_slots(req, env, None, &db, site_id).await,
         (Method::Get, ["bootstrap"]) => site::get_bootstrap(req, env, ctx, &db, site_id, site).await,
         (Method::Get, ["triggers"]) => site::get_triggers(req, &db, site_id).await,
         (Method::Get, ["identity"]) => identity::get_identity(req, env, ctx, &db).await,
         (Method::Post, ["identify"]) => identity::identify(req, env, ctx, &db, site_id).await,
         (Method::Post, ["events"]) => events::post_event(req, env, ctx, &db, site_id).await,
-        (Method::Get, ["slots"]) => slots::get_slots(req, env, ctx, &db, site_id).await,
+        (Method::Get, ["slots"]) => slots::get_slots(req, env, Some(ctx), &db, site_id).await,
         (Method::Get, ["dialogues", id, "versions", version]) => {
             dialogues::widget_version(&db, site_id, id, version).await
         }

@@ -221,8 +221,13 @@ fn a_branch_on_agents_free_today_follows_the_agents_free_time() -> Result<()> {
     let r = boot(zone)?;
     ensure!(r.json["dialogue"]["id"] == id.as_str(), "visitors get {}", r.json["dialogue"]["id"]);
     ensure!(r.json["agents_free_today"] == true, "in {zone}'s morning with agents free all day: {}", r.json);
-    let bad = boot("Mars/Olympus")?;
-    ensure!(bad.status == 400 && bad.error_code() == Some("invalid_time_zone"), "{}", bad.json);
+    // A zone that is not one cannot be told: the chat still opens, and the branch takes its
+    // default.
+    let unknown = boot("Mars/Olympus")?;
+    ensure!(unknown.status == 200 && unknown.json.get("agents_free_today").is_none(), "{}", unknown.json);
+    // The teaser is not given when the opening depends on the agents' free time.
+    let page = app.get("/api/v1/sites/demo/triggers?url=", Some(DEMO_ORIGIN), None)?;
+    ensure!(page.json["dialogue"] == id.as_str() && page.json["teaser"].is_null(), "{}", page.json);
 
     // With every agent removed nobody is free, and the branch takes the other path.
     for n in 1..=5 {
@@ -236,5 +241,55 @@ fn a_branch_on_agents_free_today_follows_the_agents_free_time() -> Result<()> {
     ensure!(unpublished.status == 200, "{}", unpublished.json);
     let r = boot(zone)?;
     ensure!(r.json["dialogue"]["id"] == "welcome" && r.json.get("agents_free_today").is_none(), "{}", r.json);
+    Ok(())
+}
+
+#[test]
+fn the_admins_preview_runs_the_draft_and_records_nothing_even_with_the_edges_origin_allowed() -> Result<()> {
+    let app = TestApp::start("dialogues-preview")?;
+    let cookie = app.sign_in()?;
+    let own = app.base();
+    // An admin lists the edge's own origin among the allowed ones: a preview must stay one.
+    let origins = json!({ "allowed_origins": [DEMO_ORIGIN, own] }).to_string();
+    let allowed = app.put("/api/admin/v1/config", &origins, Some(&cookie))?;
+    ensure!(allowed.status == 200, "config: {}", allowed.json);
+    let created = app.post("/api/admin/v1/dialogues", r#"{"name":"Unpublished"}"#, None, Some(&cookie))?;
+    let id = created.json["id"].as_str().context("no id")?.to_owned();
+
+    // The draft, never published, is what the preview runs (as version 0) ...
+    let boot = app.get(&format!("/api/v1/sites/demo/bootstrap?url=&dialogue={id}"), None, Some(&cookie))?;
+    ensure!(boot.status == 200 && boot.json["dialogue"]["id"] == id.as_str(), "preview bootstrap: {}", boot.json);
+    ensure!(boot.json["dialogue"]["version"] == 0, "the draft is version 0: {}", boot.json);
+    // ... while a visitor, without the admin's session, never gets it.
+    let visitor = app.get(&format!("/api/v1/sites/demo/bootstrap?url=&dialogue={id}"), Some(DEMO_ORIGIN), None)?;
+    ensure!(visitor.json["dialogue"]["id"] == "welcome", "a visitor got the draft: {}", visitor.json);
+    let no_session = app.get("/api/v1/sites/demo/bootstrap?url=", None, None)?;
+    ensure!(no_session.status == 403, "no origin and no session: {} {}", no_session.status, no_session.json);
+
+    // Events, identify and a booking from the preview (the edge's own origin) write nothing.
+    for kind in ["triggered", "engaged", "completed"] {
+        let body = json!({ "visitor_id": "pv", "session_id": "ps", "dialogue": id, "version": 0, "kind": kind });
+        let r = app.post("/api/v1/sites/demo/events", &body.to_string(), Some(&own), Some(&cookie))?;
+        ensure!(r.status == 202 && r.json["preview"] == true, "preview event {kind}: {} {}", r.status, r.json);
+    }
+    let who = json!({ "email": "preview@example.com", "visitor_id": "pv" }).to_string();
+    let r = app.post("/api/v1/sites/demo/identify", &who, Some(&own), Some(&cookie))?;
+    ensure!(r.status == 200 && r.json["known"] == true, "preview identify: {}", r.json);
+    let slot = app.slot_starts(14)?.into_iter().next().context("no slots")?;
+    let booking = json!({ "start": slot, "email": "preview@example.com", "dialogue_id": id }).to_string();
+    let r = app.post("/api/v1/sites/demo/bookings", &booking, Some(&own), Some(&cookie))?;
+    ensure!(r.status == 200 && r.json["meeting_id"] == "preview", "preview booking: {} {}", r.status, r.json);
+
+    let meetings = app.get("/api/admin/v1/meetings", None, Some(&cookie))?;
+    ensure!(meetings.json["total"] == 0, "the preview made a meeting: {}", meetings.json);
+    let analytics = app.get("/api/admin/v1/analytics", None, Some(&cookie))?;
+    let counted: u64 = analytics.json["dialogues"]
+        .as_array()
+        .map(|d| d.iter().map(|d| d["triggered"].as_u64().unwrap_or(0) + d["emails"].as_u64().unwrap_or(0)).sum())
+        .unwrap_or(0);
+    ensure!(counted == 0, "the preview was counted in analytics: {}", analytics.json);
+    // The slot the preview "booked" is still free for a visitor.
+    let real = app.book(&slot, "real@example.com")?;
+    ensure!(real.status == 201, "the preview held the time: {} {}", real.status, real.json);
     Ok(())
 }

@@ -489,11 +489,13 @@ fn an_admin_connects_marketo_with_checked_credentials_that_are_never_shown_again
     let r = connect(&marketo.url(), &marketo.client_id(), &wrong_secret)?;
     assert_eq!(r.status, 400, "{}", r.json);
     assert_eq!(r.error_code(), Some("connection_failed"));
+    assert!(r.json["error"]["fields"]["client_secret"].is_string(), "the secret is not named: {}", r.json);
     assert!(!r.json.to_string().contains(&wrong_secret), "the secret came back: {}", r.json);
     assert_eq!(status()?.json["configured"], false, "a refused connection was kept");
     // An endpoint where nothing answers is refused the same way.
     let r = connect("http://127.0.0.1:9", &marketo.client_id(), &marketo.client_secret())?;
     assert_eq!(r.error_code(), Some("connection_failed"), "{}", r.json);
+    assert!(r.json["error"]["fields"]["endpoint"].is_string(), "the endpoint is not named: {}", r.json);
 
     // The right credentials connect; no answer ever carries the secret.
     let r = connect(&marketo.url(), &marketo.client_id(), &marketo.client_secret())?;

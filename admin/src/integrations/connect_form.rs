@@ -104,14 +104,9 @@ pub fn ConnectForm(
                             first.get_or_insert(input);
                         }
                     }
-                    match (first, err.code.as_str()) {
-                        (Some(input), _) => focus(input.id()),
-                        // Marketo refused the pair: the secret is the likeliest culprit.
-                        (None, "connection_failed") if err.message.contains("client id or secret") => {
-                            let _ = error_of(Input::Secret).try_set(err.message);
-                            focus(Input::Secret.id());
-                        }
-                        _ => {
+                    match first {
+                        Some(input) => focus(input.id()),
+                        None => {
                             let _ = form_error.try_set(err.message);
                         }
                     }

@@ -75,7 +75,9 @@ pub async fn connect(req: &mut Request, env: &Env, db: &D1Database) -> ApiResult
         }
     };
     let answer = marketo::admin(env, "connect", &json!({ "connection": connection })).await?;
-    refused(&answer)?;
+    if let Some(refusal) = refused(&answer)? {
+        return Ok(refusal);
+    }
     marketo::note_connected(true);
     marketo_status(env, db).await
 }
@@ -84,7 +86,9 @@ pub async fn connect(req: &mut Request, env: &Env, db: &D1Database) -> ApiResult
 /// and the sync's progress stay.
 pub async fn disconnect(env: &Env, db: &D1Database) -> ApiResult<Response> {
     let answer = marketo::admin(env, "disconnect", &json!({})).await?;
-    refused(&answer)?;
+    if let Some(refusal) = refused(&answer)? {
+        return Ok(refusal);
+    }
     marketo::note_connected(false);
     marketo_status(env, db).await
 }
@@ -96,17 +100,16 @@ pub async fn test(env: &Env, db: &D1Database) -> ApiResult<Response> {
     http::json(200, &marketo::admin(env, "test", &json!({})).await?)
 }
 
-/// The gateway's `{"error": {code, message}}` refusal as the admin's 400.
-fn refused(answer: &Value) -> ApiResult<()> {
-    match (answer.pointer("/error/code").and_then(Value::as_str), answer.pointer("/error/message")) {
-        (Some(code), Some(message)) => {
-            let message = message.as_str().unwrap_or_default().to_owned();
-            Err(match code {
-                "managed_by_environment" => ApiError::Conflict { code: "managed_by_environment", message },
-                _ => ApiError::bad_request("connection_failed", message),
-            })
-        }
-        _ => Ok(()),
+/// The gateway's `{"error": {code, message, fields?}}` refusal as the admin's answer: 409 when
+/// Worker variables own the connection, otherwise 400 with the field to look at.
+fn refused(answer: &Value) -> ApiResult<Option<Response>> {
+    match answer.pointer("/error/code").and_then(Value::as_str) {
+        None => Ok(None),
+        Some("managed_by_environment") => Err(ApiError::Conflict {
+            code: "managed_by_environment",
+            message: answer.pointer("/error/message").and_then(Value::as_str).unwrap_or_default().to_owned(),
+        }),
+        Some(_) => http::json(400, answer).map(Some),
     }
 }
 

@@ -46,7 +46,7 @@ pub async fn bootstrap(
         .ok_or_else(|| ApiError::bad_request("dialogue_required", "A preview names the dialogue to run."))?;
     let dialogue = draft(db, site, &id).await?;
     let agents_free_today = if dialogue.flow.tests_agents_free_today() {
-        Some(super::site::agents_free_today(req, env, db, site).await?)
+        super::site::agents_free_today(req, env, db, site).await
     } else {
         None
     };

@@ -43,7 +43,7 @@ pub async fn get_bootstrap(
     let chosen = asked.or_else(|| choose(&published, page, &visitor));
     let dialogue = published.into_iter().find(|p| Some(&p.candidate.id) == chosen.as_ref()).map(|p| p.dialogue);
     let agents_free_today = match &dialogue {
-        Some(d) if d.flow.tests_agents_free_today() => Some(agents_free_today(req, env, db, site_id).await?),
+        Some(d) if d.flow.tests_agents_free_today() => agents_free_today(req, env, db, site_id).await,
         _ => None,
     };
     http::json(
@@ -53,15 +53,20 @@ pub async fn get_bootstrap(
 }
 
 /// Whether an agent is free for the rest of the visitor's day (`?tz=`, an IANA zone; UTC
-/// when absent), for dialogues that branch on it. A zone that is not one is a 400.
-pub async fn agents_free_today(req: &Request, env: &Env, db: &D1Database, site_id: &str) -> ApiResult<bool> {
-    let tz: chrono_tz::Tz = match http::query(req, "tz")? {
-        Some(s) => s.parse().map_err(|_| {
-            ApiError::bad_request("invalid_time_zone", "`tz` must be an IANA time zone such as Europe/Paris.")
-        })?,
+/// when absent), for dialogues that branch on it. `None` when it cannot be told (a zone that
+/// is not one, a failed read): the branch then takes its default, and the chat still opens.
+pub async fn agents_free_today(req: &Request, env: &Env, db: &D1Database, site_id: &str) -> Option<bool> {
+    let tz: chrono_tz::Tz = match http::query(req, "tz").ok().flatten() {
+        Some(s) => s.parse().ok()?,
         None => chrono_tz::Tz::UTC,
     };
-    super::slots::free_today(env, db, site_id, tz).await
+    match super::slots::free_today(env, db, site_id, tz).await {
+        Ok(free) => Some(free),
+        Err(e) => {
+            worker::console_warn!("free slots today could not be read: {e}");
+            None
+        }
+    }
 }
 
 /// What the loader needs before the visitor does anything.
@@ -96,13 +101,25 @@ pub async fn get_triggers(req: &Request, db: &D1Database, site_id: &str) -> ApiR
                 .filter(|t| t.problem().is_none())
                 .map(Trigger::spec)
                 .collect(),
-            teaser: opening(
-                &p.dialogue.flow,
-                &dialogue::Context { attributes: visitor.attributes, ..dialogue::Context::default() },
-            ),
+            teaser: teaser(&p.dialogue.flow, visitor.attributes),
         },
     };
     http::json(200, &body)
+}
+
+/// The dialogue's opening line for the teaser. A flow that branches on whether an agent is
+/// free today may open differently either way; the loader is not told that (it would cost a
+/// slot computation on every page view), so such a teaser is given only when both ways open
+/// alike.
+fn teaser(flow: &dialogue::Flow, attributes: std::collections::BTreeMap<String, String>) -> Option<String> {
+    let with = |free: Option<bool>| {
+        opening(flow, &dialogue::Context { attributes: attributes.clone(), agents_free_today: free })
+    };
+    if !flow.tests_agents_free_today() {
+        return with(None);
+    }
+    let (free, busy) = (with(Some(true)), with(Some(false)));
+    (free == busy).then_some(free).flatten()
 }
 
 /// The page a request describes: its URL and referrer.

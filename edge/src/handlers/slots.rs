@@ -64,8 +64,15 @@ pub async fn calendar_view(
     Ok((by_agent, unhealthy))
 }
 
-/// Answers the slot list.
-pub async fn get_slots(req: &Request, env: &Env, ctx: &Context, db: &D1Database, site: &str) -> ApiResult<Response> {
+/// Answers the slot list; `ctx` lets stale calendar caches be refreshed first (a preview gives
+/// none and reads the cache as it is).
+pub async fn get_slots(
+    req: &Request,
+    env: &Env,
+    ctx: Option<&Context>,
+    db: &D1Database,
+    site: &str,
+) -> ApiResult<Response> {
     let now = clock::now();
     let from = match http::query(req, "from")? {
         Some(s) => parse_time(&s).ok_or_else(|| {
@@ -88,7 +95,7 @@ pub async fn get_slots(req: &Request, env: &Env, ctx: &Context, db: &D1Database,
     let minutes = duration(http::query(req, "duration")?.map(|d| d.parse::<u32>().unwrap_or(1)))?;
     let until = from + Duration::days(i64::from(days));
     let rules = SlotRules { duration_minutes: minutes, ..SlotRules::default() };
-    let slots = free_slots(env, Some(ctx), db, site, from, until, now, &rules)
+    let slots = free_slots(env, ctx, db, site, from, until, now, &rules)
         .await?
         .into_iter()
         .map(|s| Slot {
@@ -134,15 +141,21 @@ pub async fn free_slots(
     Ok(pool_slots_with_rules(&schedules, from, until, now, rules))
 }
 
+/// The first instant of the day after `now`'s in `tz`: its midnight, or where a
+/// daylight-saving change skips midnight (Santiago, Havana, Beirut), the first local time
+/// that exists on that date.
+fn start_of_next_day(now: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> {
+    let tomorrow = now.with_timezone(&tz).date_naive().succ_opt()?;
+    (0..4).find_map(|hour| {
+        tomorrow.and_hms_opt(hour, 0, 0)?.and_local_timezone(tz).earliest().map(|t| t.with_timezone(&Utc))
+    })
+}
+
 /// Whether any agent has a free slot of the default length between now and the end of today
 /// in `tz`, from the busy cache alone (a bootstrap never waits on a calendar provider).
 pub async fn free_today(env: &Env, db: &D1Database, site: &str, tz: Tz) -> ApiResult<bool> {
     let now = clock::now();
-    let local = now.with_timezone(&tz);
-    let tomorrow = local.date_naive().succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0));
-    let end = tomorrow
-        .and_then(|t| t.and_local_timezone(tz).earliest())
-        .map_or(now + Duration::days(1), |t| t.with_timezone(&Utc));
+    let Some(end) = start_of_next_day(now, tz) else { return Ok(false) };
     Ok(!free_slots(env, None, db, site, now, end, now, &SlotRules::default()).await?.is_empty())
 }
 

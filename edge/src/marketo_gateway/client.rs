@@ -48,6 +48,8 @@ struct Inner {
     /// Calls in the current Marketo day (which ends at `day_ends_ms`).
     day_calls: i64,
     day_ends_ms: i64,
+    /// An admin changed or removed the connection: work still holding this client stops.
+    retired: bool,
 }
 
 /// The client; lives as long as the Durable Object instance.
@@ -84,6 +86,11 @@ fn jitter() -> f64 {
     clock::random_bytes(2).map(|b| f64::from(u16::from_le_bytes([b[0], b[1]])) / 65_536.0).unwrap_or(0.5)
 }
 
+/// Which connection a stored token belongs to: its endpoint and client id.
+fn owner_of(config: &Config) -> String {
+    format!("{} {}", config.endpoint, config.client_id)
+}
+
 fn encode(value: &str) -> String {
     confab_domain::marketo::cookie_query(value)
 }
@@ -102,8 +109,12 @@ impl Client {
             .and_then(|c| c.to_array::<StartRow>())
             .map(|rows| rows.into_iter().map(|r| r.start_ms as i64).collect())
             .unwrap_or_default();
-        let token = kv::get::<(String, i64)>(&sql, "token")
-            .map(|(access_token, expires_at_ms)| Token { access_token, expires_at_ms });
+        // A token is kept with the connection it was issued for: one of another connection
+        // (an admin changed it) is never sent.
+        let owner = owner_of(&config);
+        let token = kv::get::<(String, i64, String)>(&sql, "token")
+            .filter(|(_, _, of)| *of == owner)
+            .map(|(access_token, expires_at_ms, _)| Token { access_token, expires_at_ms });
         let paused_until_ms = kv::get::<i64>(&sql, "paused_until").unwrap_or(0);
         let (day_ends_ms, day_calls) =
             kv::get::<(i64, i64)>(&sql, "day").filter(|(ends, _)| *ends > now).unwrap_or((quota_resets_at_ms(now), 0));
@@ -116,9 +127,23 @@ impl Client {
                 calls: 0,
                 day_calls,
                 day_ends_ms,
+                retired: false,
             }),
             config,
             sql,
+        }
+    }
+
+    /// Stops this client: every call after this fails at once (the connection it was made for
+    /// was changed or removed).
+    pub fn retire(&self) {
+        self.inner.borrow_mut().retired = true;
+    }
+
+    fn check_current(&self) -> Result<(), Failure> {
+        match self.inner.borrow().retired {
+            true => Err(Failure::Unavailable("the Marketo connection was changed".into())),
+            false => Ok(()),
         }
     }
 
@@ -233,7 +258,7 @@ impl Client {
             return Ok(token.access_token.clone());
         }
         let token = fetch_token(&self.config, self.timeout(urgency)).await?;
-        let _ = kv::set(&self.sql, "token", &(&token.access_token, token.expires_at_ms));
+        let _ = kv::set(&self.sql, "token", &(&token.access_token, token.expires_at_ms, owner_of(&self.config)));
         let access = token.access_token.clone();
         self.inner.borrow_mut().token = Some(token);
         Ok(access)
@@ -295,8 +320,11 @@ impl Client {
         let mut refreshed = false;
         let mut attempt = 0;
         loop {
+            // Not retried: the connection this client was made for is gone.
+            self.check_current()?;
             let result = async {
                 let _in_flight = self.acquire(urgency).await?;
+                self.check_current()?;
                 let token = self.token(urgency).await?;
                 let json = body.as_deref().map(|text| Body { content_type: "application/json", text });
                 let mut resp = send(method.clone(), &url, Some(&token), json, None, self.timeout(urgency)).await?;
@@ -325,7 +353,9 @@ impl Client {
         let url = format!("{}{path}", self.config.endpoint);
         let mut refreshed = false;
         loop {
+            self.check_current()?;
             let in_flight = self.acquire(Urgency::Background).await?;
+            self.check_current()?;
             let token = self.token(Urgency::Background).await?;
             let range = (from > 0).then(|| format!("bytes={from}-"));
             let mut resp = send(Method::Get, &url, Some(&token), None, range.as_deref(), BACKGROUND_TIMEOUT_MS).await?;
