@@ -245,6 +245,13 @@ pub fn explain(audience: &Audience, ctx: &VisitorContext) -> Option<String> {
     first_mismatch(audience, ctx).err().map(|m| m.to_string())
 }
 
+/// Whether the conditions of `group` hold for these named values: what [`matches`] decides
+/// for an audience whose only part is its `attributes`, without the parts that admit everyone
+/// anyway. Dialogue branches use it, so a branch and an audience never disagree.
+pub fn group_holds(group: &Group, values: &BTreeMap<String, String>) -> bool {
+    check_group(group, values).is_ok()
+}
+
 /// The dialogue to show: among the candidates the visitor has not completed and belongs to the
 /// audience of, the one with the highest priority; between equal priorities, the smallest id.
 pub fn choose_dialogue<'a>(candidates: &'a [Candidate], ctx: &VisitorContext) -> Option<&'a Candidate> {

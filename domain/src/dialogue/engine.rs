@@ -10,9 +10,9 @@ use super::capture::CaptureKind;
 use super::flow::{Card, Flow};
 use super::tokens;
 use crate::ids::CardId;
-use crate::targeting::{Audience, Group, VisitorContext, matches};
+use crate::targeting::{Group, group_holds};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// What the engine knows about the visitor besides the conversation itself.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -337,7 +337,7 @@ impl<'a> Lead<'a> {
     }
 
     /// The visitor as branch rules see them: `lead.<field>` and `answer.<card id>` values.
-    fn visitor(&self) -> VisitorContext {
+    fn visitor(&self) -> BTreeMap<String, String> {
         let mut values: BTreeMap<String, String> =
             self.context.attributes.iter().map(|(k, v)| (format!("lead.{k}"), v.clone())).collect();
         for answer in self.answers {
@@ -346,21 +346,12 @@ impl<'a> Lead<'a> {
             }
             values.insert(format!("answer.{}", answer.card), answer.value.clone());
         }
-        VisitorContext {
-            page_url: String::new(),
-            referrer: None,
-            query: BTreeMap::new(),
-            known: true,
-            attributes: values,
-            returning: false,
-            now: chrono::DateTime::default(),
-            completed: BTreeSet::new(),
-        }
+        values
     }
 }
 
-/// Whether a rule's conditions hold, decided by targeting so that branches and audiences agree.
-/// Only the attribute conditions of the audience are set; its other parts admit everyone.
-fn holds(when: &Group, visitor: &VisitorContext) -> bool {
-    matches(&Audience { attributes: when.clone(), ..Audience::default() }, visitor)
+/// Whether a rule's conditions hold, decided by targeting so that branches and audiences agree
+/// (as the attribute conditions of an audience that admits everyone otherwise).
+fn holds(when: &Group, visitor: &BTreeMap<String, String>) -> bool {
+    group_holds(when, visitor)
 }
