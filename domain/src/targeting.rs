@@ -11,6 +11,7 @@
 //!
 //! The audience also carries the dialogue's [`trigger`]s: when, once chosen, it shows itself.
 
+mod number;
 pub mod trigger;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -581,7 +582,7 @@ fn same_text(a: &str, b: &str) -> bool {
 
 /// A value and a threshold as finite numbers, or why they are not.
 fn numbers(value: &str, threshold: &str) -> Result<(f64, f64), Why> {
-    let number = |s: &str| s.trim().parse::<f64>().ok().filter(|n| n.is_finite());
+    let number = |s: &str| number::finite(s.trim());
     let threshold = number(threshold).ok_or(Why::BadThreshold)?;
     let value = number(value).ok_or(Why::NotANumber)?;
     Ok((value, threshold))
