@@ -597,6 +597,11 @@ impl Ctx {
                 ctx.show(Input::Email(slot));
                 return;
             }
+            // The latest answer per card; inserted one by one, as collecting would sort again.
+            let mut answers = std::collections::BTreeMap::new();
+            for answer in ctx.state.get_value().answers {
+                answers.insert(answer.card.0, answer.value);
+            }
             let request = BookingRequest {
                 start: slot.start.clone(),
                 email: email.clone(),
@@ -604,7 +609,7 @@ impl Ctx {
                 visitor_id: Some(ctx.ids.get_value().visitor).filter(|v| !v.is_empty()),
                 duration_minutes: Some(ctx.duration.get_value()),
                 dialogue_id: Some(ctx.dialogue.get_value().0).filter(|d| !d.is_empty()),
-                answers: ctx.state.get_value().answers.into_iter().map(|a| (a.card.0, a.value)).collect(),
+                answers,
             };
             match ctx.api.book(&request).await {
                 Ok(booking) => {

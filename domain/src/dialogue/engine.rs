@@ -338,8 +338,12 @@ impl<'a> Lead<'a> {
 
     /// The visitor as branch rules see them: `lead.<field>` and `answer.<card id>` values.
     fn visitor(&self) -> BTreeMap<String, String> {
-        let mut values: BTreeMap<String, String> =
-            self.context.attributes.iter().map(|(k, v)| (format!("lead.{k}"), v.clone())).collect();
+        // Inserted one by one rather than collected, which would sort them again (and bring a
+        // sort into the widget's wasm).
+        let mut values = BTreeMap::new();
+        for (k, v) in &self.context.attributes {
+            values.insert(format!("lead.{k}"), v.clone());
+        }
         for answer in self.answers {
             if let Some(Card::Capture { field, .. }) = self.flow.card(&answer.card) {
                 values.insert(format!("lead.{field}"), answer.value.clone());
