@@ -11,6 +11,7 @@
 //!
 //! The audience also carries the dialogue's [`trigger`]s: when, once chosen, it shows itself.
 
+mod lowercase;
 mod number;
 pub mod trigger;
 
@@ -556,10 +557,10 @@ fn check_condition<'a>(
         (Condition::Equals { value: expected, .. }, Some(value)) => same_text(value, expected),
         (Condition::NotEquals { value: expected, .. }, Some(value)) => !same_text(value, expected),
         (Condition::Contains { value: part, .. }, Some(value)) => {
-            value.to_lowercase().contains(&part.trim().to_lowercase())
+            lowercase::text(value).contains(&lowercase::text(part.trim()))
         }
         (Condition::StartsWith { value: prefix, .. }, Some(value)) => {
-            value.to_lowercase().starts_with(&prefix.trim().to_lowercase())
+            lowercase::text(value).starts_with(&lowercase::text(prefix.trim()))
         }
         (Condition::InList { values: accepted, .. }, Some(value)) => accepted.iter().any(|a| same_text(value, a)),
         (Condition::GreaterThan { value: threshold, .. }, Some(value)) => {
@@ -576,8 +577,7 @@ fn check_condition<'a>(
 
 /// Whether two texts are equal, ignoring case and surrounding blanks.
 fn same_text(a: &str, b: &str) -> bool {
-    let lower = |s: &str| s.trim().chars().flat_map(char::to_lowercase).collect::<Vec<char>>();
-    lower(a) == lower(b)
+    lowercase::chars(a.trim()) == lowercase::chars(b.trim())
 }
 
 /// A value and a threshold as finite numbers, or why they are not.
