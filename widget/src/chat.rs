@@ -13,6 +13,7 @@
 
 use crate::api::{Api, Ids};
 use crate::email_form::EmailForm;
+use crate::kept::Kept;
 use crate::saved::{self, Conversation};
 use crate::slot_picker::SlotPicker;
 use crate::transcript::{Line, Speaker, Transcript};
@@ -95,28 +96,28 @@ struct Ctx {
     lines: RwSignal<Vec<Line>>,
     input: RwSignal<Input>,
     typing: RwSignal<bool>,
-    flow: StoredValue<Option<Flow>>,
+    flow: Kept<Option<Flow>>,
     /// The running dialogue as the edge sent it, kept with the conversation.
-    json: StoredValue<JsValue>,
-    state: StoredValue<State>,
-    delay_ms: StoredValue<u32>,
-    engaged: StoredValue<bool>,
+    json: Kept<JsValue>,
+    state: Kept<State>,
+    delay_ms: Kept<u32>,
+    engaged: Kept<bool>,
     /// Whether the visitor can go back to the previous question or capture.
     can_back: RwSignal<bool>,
     /// Documents shown so far: (title, `https://` address, or a link of this edge).
     documents: RwSignal<Vec<(String, String)>>,
     /// What the engine knows about the visitor: the lead's fields once they are known.
-    context: StoredValue<Context>,
+    context: Kept<Context>,
     /// The visitor's and the session's ids.
-    ids: StoredValue<Ids>,
+    ids: Kept<Ids>,
     /// The dialogue running and its version, for events.
-    dialogue: StoredValue<(String, u32)>,
+    dialogue: Kept<(String, u32)>,
     /// The length of the meeting the booking card offers, in minutes.
-    duration: StoredValue<u32>,
+    duration: Kept<u32>,
     /// The visitor has interacted: ids and the conversation may be stored.
-    interacted: StoredValue<bool>,
+    interacted: Kept<bool>,
     /// Bumped when the conversation starts over; what an older one still had to say is dropped.
-    generation: StoredValue<u32>,
+    generation: Kept<u32>,
     bot_name: RwSignal<String>,
 }
 
@@ -681,6 +682,12 @@ async fn sleep(ms: u32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// A line of status below the transcript. One view for every such line, as each distinct view
+/// is code of its own in the wasm.
+fn note(role: Option<&'static str>, text: String) -> AnyView {
+    view! { <p class="note" role=role>{text}</p> }.into_any()
+}
+
 /// The chat panel's content.
 #[component]
 pub fn Chat(
@@ -699,19 +706,19 @@ pub fn Chat(
         lines: RwSignal::new(Vec::new()),
         input: RwSignal::new(Input::Wait),
         typing: RwSignal::new(false),
-        flow: StoredValue::new(None),
-        json: StoredValue::new(JsValue::NULL),
-        state: StoredValue::new(State::default()),
-        delay_ms: StoredValue::new(0),
-        engaged: StoredValue::new(false),
+        flow: Kept::new(None),
+        json: Kept::new(JsValue::NULL),
+        state: Kept::new(State::default()),
+        delay_ms: Kept::new(0),
+        engaged: Kept::new(false),
         can_back: RwSignal::new(false),
         documents: RwSignal::new(Vec::new()),
-        context: StoredValue::new(Context::default()),
-        ids: StoredValue::new(Ids::load()),
-        dialogue: StoredValue::new((String::new(), 0)),
-        duration: StoredValue::new(30),
-        interacted: StoredValue::new(false),
-        generation: StoredValue::new(0),
+        context: Kept::new(Context::default()),
+        ids: Kept::new(Ids::load()),
+        dialogue: Kept::new((String::new(), 0)),
+        duration: Kept::new(30),
+        interacted: Kept::new(false),
+        generation: Kept::new(0),
         bot_name: RwSignal::new(String::from("Chat")),
     };
     CHAT.with(|c| *c.borrow_mut() = Some(ctx.clone()));
@@ -783,7 +790,7 @@ pub fn Chat(
                 }
                 .into_any()
             }
-            Input::LoadingSlots => view! { <p class="note" role="status">"Looking for free times…"</p> }.into_any(),
+            Input::LoadingSlots => note(Some("status"), "Looking for free times…".into()),
             Input::Slots(slots) => {
                 let ctx = ctx.clone();
                 view! { <SlotPicker slots=slots on_pick=Callback::new(move |s| ctx.pick(s))/> }.into_any()
@@ -793,9 +800,9 @@ pub fn Chat(
                 view! { <EmailForm on_submit=Callback::new(move |email| ctx.book(slot.clone(), email, true))/> }
                     .into_any()
             }
-            Input::Booking => view! { <p class="note" role="status">"Booking your meeting…"</p> }.into_any(),
-            Input::Ended => view! { <p class="note">"This conversation has ended."</p> }.into_any(),
-            Input::Unavailable(reason) => view! { <p class="note" role="alert">{reason}</p> }.into_any(),
+            Input::Booking => note(Some("status"), "Booking your meeting…".into()),
+            Input::Ended => note(None, "This conversation has ended.".into()),
+            Input::Unavailable(reason) => note(Some("alert"), reason),
         }
     };
     let back_view = {

@@ -10,6 +10,7 @@ mod api;
 mod chat;
 mod decode;
 mod email_form;
+mod kept;
 mod saved;
 mod slot_picker;
 mod style;
