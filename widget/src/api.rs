@@ -145,13 +145,13 @@ impl Api {
         let _ = js_sys::Reflect::set(&body, &"answers".into(), &answers);
         // One key per attempt: if the network drops the answer, the retry gets the same meeting.
         let key = random_key();
-        let booked = match self.call("POST", "/bookings", Some(body.clone()), key.as_deref()).await {
+        // An answer that cannot be read counts as a network failure, and is tried again too.
+        match read(self.call("POST", "/bookings", Some(body.clone()), key.as_deref()).await, decode::booking) {
             Err(e) if e.status == 0 && key.is_some() => {
-                self.call("POST", "/bookings", Some(body), key.as_deref()).await
+                read(self.call("POST", "/bookings", Some(body), key.as_deref()).await, decode::booking)
             }
             other => other,
-        };
-        read(booked, decode::booking)
+        }
     }
 
     /// Calls the edge and returns the JSON of a successful answer. Not generic over what is
