@@ -10,15 +10,16 @@ pub fn EmailForm(
     on_submit: Callback<String>,
 ) -> impl IntoView {
     let value = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    // Empty when there is nothing to say (every refusal has a message).
+    let error = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match Email::parse(&value.get_untracked()) {
             Ok(email) => {
-                error.set(None);
+                error.set(String::new());
                 on_submit.run(email.to_string());
             }
-            Err(e) => error.set(Some(e.to_string())),
+            Err(e) => error.set(e.to_string()),
         }
     };
     view! {
@@ -32,12 +33,12 @@ pub fn EmailForm(
                     maxlength="254"
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
-                    aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                    aria-invalid=move || if error.with(String::is_empty) { "false" } else { "true" }
                     aria-describedby="confab-email-error"
                 />
                 <button type="submit">"Book"</button>
             </div>
-            <p id="confab-email-error" class="error" role="alert">{move || error.get().unwrap_or_default()}</p>
+            <p id="confab-email-error" class="error" role="alert">{move || error.get()}</p>
         </form>
     }
 }
