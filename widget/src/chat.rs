@@ -11,8 +11,8 @@
 //! chat sends it messages through `emit` (`style`, `look`, `input`, `said`, `interacted`,
 //! `keep`; see `widget.js`).
 
+use crate::answer_form::AnswerForm;
 use crate::api::{Api, Ids};
-use crate::email_form::EmailForm;
 use crate::kept::Kept;
 use crate::saved::{self, Conversation};
 use crate::slot_picker::SlotPicker;
@@ -682,6 +682,11 @@ async fn sleep(ms: u32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// The email a booking needs, as [`Email::parse`] reads it, or why not.
+fn checked_email(typed: &str) -> Result<String, String> {
+    Email::parse(typed).map(|email| email.to_string()).map_err(|e| e.to_string())
+}
+
 /// A line of status below the transcript. One view for every such line, as each distinct view
 /// is code of its own in the wasm.
 fn note(role: Option<&'static str>, text: String) -> AnyView {
@@ -761,32 +766,14 @@ pub fn Chat(
             }
             Input::Capture(kind) => {
                 let ctx = ctx.clone();
-                let captured = kind;
-                let value = RwSignal::new(String::new());
-                let (kind, autocomplete, label) = match kind {
+                let (input, autocomplete, label) = match kind {
                     CaptureKind::Email => ("email", "email", "Your email"),
                     CaptureKind::Phone => ("tel", "tel", "Your phone number"),
                     CaptureKind::Text => ("text", "off", "Your answer"),
                 };
-                let submit = move |ev: leptos::ev::SubmitEvent| {
-                    ev.prevent_default();
-                    ctx.answer(value.get_untracked(), captured);
-                };
                 view! {
-                    <form class="email" on:submit=submit novalidate>
-                        <label for="confab-answer">{label}</label>
-                        <div class="row">
-                            <input
-                                id="confab-answer"
-                                type=kind
-                                autocomplete=autocomplete
-                                maxlength="1000"
-                                prop:value=move || value.get()
-                                on:input=move |ev| value.set(event_target_value(&ev))
-                            />
-                            <button type="submit">"Send"</button>
-                        </div>
-                    </form>
+                    <AnswerForm id="confab-answer" label=label kind=input autocomplete=autocomplete maxlength="1000"
+                        button="Send" on_submit=Callback::new(move |text| ctx.answer(text, kind))/>
                 }
                 .into_any()
             }
@@ -797,7 +784,10 @@ pub fn Chat(
             }
             Input::Email(slot) => {
                 let ctx = ctx.clone();
-                view! { <EmailForm on_submit=Callback::new(move |email| ctx.book(slot.clone(), email, true))/> }
+                view! {
+                    <AnswerForm id="confab-email" label="Your email" kind="email" autocomplete="email" maxlength="254"
+                        button="Book" check=checked_email on_submit=Callback::new(move |email| ctx.book(slot.clone(), email, true))/>
+                }
                     .into_any()
             }
             Input::Booking => note(Some("status"), "Booking your meeting…".into()),
