@@ -24,6 +24,7 @@ use confab_domain::email::Email;
 use js_sys::{Object, Reflect};
 use leptos::prelude::*;
 use std::cell::RefCell;
+use std::sync::Arc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 
@@ -88,9 +89,21 @@ enum Input {
     Unavailable(String),
 }
 
-/// Everything the handlers share; all fields are cheap copies.
+/// The chat's handle, shared by every handler and background job: one reference count to
+/// clone and drop instead of each field's.
 #[derive(Clone)]
-struct Ctx {
+struct Ctx(Arc<Shared>);
+
+impl std::ops::Deref for Ctx {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`Ctx`] shares.
+struct Shared {
     api: Api,
     events: Events,
     lines: RwSignal<Vec<Line>>,
@@ -705,7 +718,7 @@ pub fn Chat(
     /// How the loader opened the chat.
     options: Options,
 ) -> impl IntoView {
-    let ctx = Ctx {
+    let ctx = Ctx(Arc::new(Shared {
         api: Api::new(&base, &site),
         events,
         lines: RwSignal::new(Vec::new()),
@@ -725,7 +738,7 @@ pub fn Chat(
         interacted: Kept::new(false),
         generation: Kept::new(0),
         bot_name: RwSignal::new(String::from("Chat")),
-    };
+    }));
     CHAT.with(|c| *c.borrow_mut() = Some(ctx.clone()));
     let resumed = ctx.resume(&options.kept);
     if options.visitor {

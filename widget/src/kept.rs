@@ -1,18 +1,17 @@
 //! `Kept`: a value the chat's handlers share without a view tracking it.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
-/// A value the chat keeps for itself (no view tracks it), shared by the handlers and read by
-/// copy. A plain `Arc<Mutex>` (without threads, a flag) rather than Leptos' `StoredValue`,
-/// whose access through the reactive arena is compiled again for every type it holds. Each
-/// access holds the lock only for itself, so it is never taken twice.
-#[derive(Clone)]
-pub struct Kept<T>(Arc<Mutex<T>>);
+/// A value the chat keeps for itself (no view tracks it), read by copy: a plain `Mutex`
+/// (without threads, a flag) rather than Leptos' `StoredValue`, whose access through the
+/// reactive arena is compiled again for every type it holds. Each access holds the lock only
+/// for itself, so it is never taken twice.
+pub struct Kept<T>(Mutex<T>);
 
 impl<T: Clone> Kept<T> {
     /// Keeps `value`.
     pub fn new(value: T) -> Self {
-        Kept(Arc::new(Mutex::new(value)))
+        Kept(Mutex::new(value))
     }
 
     /// A copy of the value.
