@@ -67,7 +67,7 @@ pub fn command(command: &str, arg: JsValue) {
 }
 
 /// What the visitor can do right now, below the transcript.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 enum Input {
     /// Nothing (the bot is talking).
     Wait,
@@ -236,14 +236,14 @@ impl Ctx {
     fn resume(&self, kept: &JsValue) -> bool {
         let Some((dialogue, saved)) = saved::read(kept) else { return false };
         let flow = dialogue.flow;
-        let waiting = saved.state.waiting_at.as_ref().and_then(|c| flow.card(c)).cloned();
+        let waiting = saved.state.waiting_at.as_ref().and_then(|c| flow.card(c));
         let input = match (waiting, saved.slot) {
-            (Some(Card::Question { buttons, .. }), _) => {
-                Input::Choices(buttons.into_iter().map(|b| Choice { label: b.label, value: b.value }).collect())
-            }
-            (Some(Card::Capture { kind, .. }), _) => Input::Capture(kind),
+            (Some(Card::Question { buttons, .. }), _) => Input::Choices(
+                buttons.iter().map(|b| Choice { label: b.label.clone(), value: b.value.clone() }).collect(),
+            ),
+            (Some(Card::Capture { kind, .. }), _) => Input::Capture(*kind),
             (Some(Card::BookMeeting { duration_minutes, .. }), slot) => {
-                self.duration.set_value(duration_minutes);
+                self.duration.set_value(*duration_minutes);
                 slot.map_or(Input::LoadingSlots, Input::Email)
             }
             _ if saved.state.ended => Input::Ended,
@@ -257,7 +257,7 @@ impl Ctx {
         self.lines.set(saved.lines);
         self.documents.set(saved.documents);
         self.engaged.set_value(saved.engaged);
-        if input == Input::LoadingSlots {
+        if matches!(input, Input::LoadingSlots) {
             self.go(Job::Slots(false));
         }
         self.show(input);
@@ -337,7 +337,7 @@ impl Ctx {
     fn restart(&self) {
         self.interact();
         let (_, version) = self.dialogue.get_value();
-        if self.flow.get_value().is_none() {
+        if self.flow.with_value(Option::is_none) {
             self.boot(None, false);
             return;
         }
@@ -408,11 +408,23 @@ impl Ctx {
     /// Applies `event` to the dialogue and plays the resulting effects in order, with the
     /// lead's fields when the visitor is known (tokens personalise, known fields are not asked).
     async fn advance(&self, event: Event) {
-        let Some(flow) = self.flow.get_value() else { return };
         let generation = self.generation.get_value();
-        match step(&flow, &self.state.get_value(), &event, &self.context.get_value()) {
-            Ok((state, effects)) => {
-                self.can_back.set(state.can_go_back(&flow));
+        let state = self.state.get_value();
+        // The flow and the context are read where they are kept, never copied: only this step
+        // needs them.
+        let stepped = self.context.with_value(|context| {
+            self.flow.with_value(|flow| {
+                let flow = flow.as_ref()?;
+                Some(
+                    step(flow, &state, &event, context)
+                        .map(|(state, effects)| (state.can_go_back(flow), state, effects)),
+                )
+            })
+        });
+        let Some(stepped) = stepped else { return };
+        match stepped {
+            Ok((can_back, state, effects)) => {
+                self.can_back.set(can_back);
                 self.state.set_value(state);
                 let mut refused = false;
                 for effect in effects {
@@ -586,7 +598,7 @@ impl Ctx {
         self.show(Input::Wait);
         // An email the visitor already gave in this conversation is not asked for again.
         let captured =
-            self.flow.get_value().and_then(|flow| self.state.get_value().captured(&flow, "email").map(str::to_owned));
+            self.flow.with_value(|flow| self.state.get_value().captured(flow.as_ref()?, "email").map(str::to_owned));
         if let Some(email) = captured {
             self.book(slot, email, false);
             return;
