@@ -45,7 +45,7 @@ pub const AFTER_OPEN_BUDGET: usize = 60 * 1024;
 /// size the widget has reached, rounded up to the next KB. It is enforced, so the widget can
 /// only shrink; lower it whenever it does, and drop it once the budget itself is enforced.
 pub const AFTER_OPEN_RATCHET: usize = RATCHET_KB * 1024;
-const RATCHET_KB: usize = 102;
+const RATCHET_KB: usize = 101;
 /// Cloudflare's compressed Worker size limit on the free plan.
 pub const WORKER_FREE_LIMIT: usize = 3 * 1024 * 1024;
 
