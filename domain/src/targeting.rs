@@ -11,6 +11,8 @@
 //!
 //! The audience also carries the dialogue's [`trigger`]s: when, once chosen, it shows itself.
 
+mod lowercase;
+mod number;
 pub mod trigger;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -243,6 +245,13 @@ pub fn matches(audience: &Audience, ctx: &VisitorContext) -> bool {
 /// that failed; `None` when they belong. The sentence never contains the visitor's own values.
 pub fn explain(audience: &Audience, ctx: &VisitorContext) -> Option<String> {
     first_mismatch(audience, ctx).err().map(|m| m.to_string())
+}
+
+/// Whether the conditions of `group` hold for these named values: what [`matches`] decides
+/// for an audience whose only part is its `attributes`, without the parts that admit everyone
+/// anyway. Dialogue branches use it, so a branch and an audience never disagree.
+pub fn group_holds(group: &Group, values: &BTreeMap<String, String>) -> bool {
+    check_group(group, values).is_ok()
 }
 
 /// The dialogue to show: among the candidates the visitor has not completed and belongs to the
@@ -548,10 +557,10 @@ fn check_condition<'a>(
         (Condition::Equals { value: expected, .. }, Some(value)) => same_text(value, expected),
         (Condition::NotEquals { value: expected, .. }, Some(value)) => !same_text(value, expected),
         (Condition::Contains { value: part, .. }, Some(value)) => {
-            value.to_lowercase().contains(&part.trim().to_lowercase())
+            lowercase::text(value).contains(&lowercase::text(part.trim()))
         }
         (Condition::StartsWith { value: prefix, .. }, Some(value)) => {
-            value.to_lowercase().starts_with(&prefix.trim().to_lowercase())
+            lowercase::text(value).starts_with(&lowercase::text(prefix.trim()))
         }
         (Condition::InList { values: accepted, .. }, Some(value)) => accepted.iter().any(|a| same_text(value, a)),
         (Condition::GreaterThan { value: threshold, .. }, Some(value)) => {
@@ -568,13 +577,12 @@ fn check_condition<'a>(
 
 /// Whether two texts are equal, ignoring case and surrounding blanks.
 fn same_text(a: &str, b: &str) -> bool {
-    let lower = |s: &str| s.trim().chars().flat_map(char::to_lowercase).collect::<Vec<char>>();
-    lower(a) == lower(b)
+    lowercase::chars(a.trim()) == lowercase::chars(b.trim())
 }
 
 /// A value and a threshold as finite numbers, or why they are not.
 fn numbers(value: &str, threshold: &str) -> Result<(f64, f64), Why> {
-    let number = |s: &str| s.trim().parse::<f64>().ok().filter(|n| n.is_finite());
+    let number = |s: &str| number::finite(s.trim());
     let threshold = number(threshold).ok_or(Why::BadThreshold)?;
     let value = number(value).ok_or(Why::NotANumber)?;
     Ok((value, threshold))

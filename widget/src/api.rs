@@ -69,7 +69,7 @@ impl Api {
         if let Some(dialogue) = dialogue {
             path += &format!("&dialogue={}", encode(dialogue));
         }
-        self.call("GET", &path, None, decode::bootstrap_with_json, None).await
+        read(self.call("GET", &path, None, None).await, decode::bootstrap_with_json)
     }
 
     /// Who the visitor is now (after a bootstrap that said Marketo was still being asked).
@@ -78,7 +78,7 @@ impl Api {
             Some(mkto) => format!("/identity?mkto={}", encode(&mkto)),
             None => "/identity".into(),
         };
-        self.call("GET", &path, None, decode::some_visitor, None).await
+        read(self.call("GET", &path, None, None).await, decode::some_visitor)
     }
 
     /// Tells the edge the visitor's email (and other `fields` by lead field name, from
@@ -98,7 +98,7 @@ impl Api {
             let _ = js_sys::Reflect::set(&extra, &JsValue::from_str(name), &JsValue::from_str(value));
         }
         let _ = js_sys::Reflect::set(&body, &"fields".into(), &extra);
-        self.call("POST", "/identify", Some(body), decode::some_visitor, None).await
+        read(self.call("POST", "/identify", Some(body), None).await, decode::some_visitor)
     }
 
     /// Records what the visitor did (`triggered`, `engaged`, `answer`, `capture`, `goal`,
@@ -123,13 +123,13 @@ impl Api {
             ("mkto", mkto.as_deref()),
         ]);
         let _ = js_sys::Reflect::set(&body, &"version".into(), &JsValue::from(version));
-        let _ = self.call("POST", "/events", Some(body), |_| Some(()), None).await;
+        let _ = self.call("POST", "/events", Some(body), None).await;
     }
 
     /// Free slots from now, in the visitor's zone.
     pub async fn slots(&self, days: u32, tz: &str, minutes: u32) -> Result<Vec<Slot>, ApiError> {
         let path = format!("/slots?days={days}&tz={}&duration={minutes}", encode(tz));
-        self.call("GET", &path, None, decode::slots, None).await
+        read(self.call("GET", &path, None, None).await, decode::slots)
     }
 
     /// Books `start` for `email`.
@@ -151,22 +151,24 @@ impl Api {
         let _ = js_sys::Reflect::set(&body, &"answers".into(), &answers);
         // One key per attempt: if the network drops the answer, the retry gets the same meeting.
         let key = random_key();
-        match self.call("POST", "/bookings", Some(body.clone()), decode::booking, key.as_deref()).await {
+        // An answer that cannot be read counts as a network failure, and is tried again too.
+        match read(self.call("POST", "/bookings", Some(body.clone()), key.as_deref()).await, decode::booking) {
             Err(e) if e.status == 0 && key.is_some() => {
-                self.call("POST", "/bookings", Some(body), decode::booking, key.as_deref()).await
+                read(self.call("POST", "/bookings", Some(body), key.as_deref()).await, decode::booking)
             }
             other => other,
         }
     }
 
-    async fn call<T>(
+    /// Calls the edge and returns the JSON of a successful answer. Not generic over what is
+    /// read from it, so that its future is compiled once.
+    async fn call(
         &self,
         method: &str,
         path: &str,
         body: Option<JsValue>,
-        read: fn(&JsValue) -> Option<T>,
         idempotency_key: Option<&str>,
-    ) -> Result<T, ApiError> {
+    ) -> Result<JsValue, ApiError> {
         let init = RequestInit::new();
         init.set_method(method);
         init.set_mode(RequestMode::Cors);
@@ -193,7 +195,7 @@ impl Api {
             Err(_) => JsValue::NULL,
         };
         if response.ok() {
-            return read(&json).ok_or_else(ApiError::network);
+            return Ok(json);
         }
         let (code, message) = match decode::error(&json) {
             Some(pair) => pair,
@@ -202,6 +204,11 @@ impl Api {
         };
         Err(ApiError { status, code, message })
     }
+}
+
+/// What `reader` makes of a successful answer; an answer it cannot read is a network failure.
+fn read<T>(answer: Result<JsValue, ApiError>, reader: fn(&JsValue) -> Option<T>) -> Result<T, ApiError> {
+    reader(&answer?).ok_or_else(ApiError::network)
 }
 
 /// The visitor's ids: one kept in the host page's `localStorage` (across visits) and one in

@@ -11,8 +11,9 @@
 //! chat sends it messages through `emit` (`style`, `look`, `input`, `said`, `interacted`,
 //! `keep`; see `widget.js`).
 
+use crate::answer_form::AnswerForm;
 use crate::api::{Api, Ids};
-use crate::email_form::EmailForm;
+use crate::kept::Kept;
 use crate::saved::{self, Conversation};
 use crate::slot_picker::SlotPicker;
 use crate::transcript::{Line, Speaker, Transcript};
@@ -23,6 +24,7 @@ use confab_domain::email::Email;
 use js_sys::{Object, Reflect};
 use leptos::prelude::*;
 use std::cell::RefCell;
+use std::sync::Arc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 
@@ -65,7 +67,7 @@ pub fn command(command: &str, arg: JsValue) {
 }
 
 /// What the visitor can do right now, below the transcript.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 enum Input {
     /// Nothing (the bot is talking).
     Wait,
@@ -87,36 +89,48 @@ enum Input {
     Unavailable(String),
 }
 
-/// Everything the handlers share; all fields are cheap copies.
+/// The chat's handle, shared by every handler and background job: one reference count to
+/// clone and drop instead of each field's.
 #[derive(Clone)]
-struct Ctx {
+struct Ctx(Arc<Shared>);
+
+impl std::ops::Deref for Ctx {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`Ctx`] shares.
+struct Shared {
     api: Api,
     events: Events,
     lines: RwSignal<Vec<Line>>,
     input: RwSignal<Input>,
     typing: RwSignal<bool>,
-    flow: StoredValue<Option<Flow>>,
+    flow: Kept<Option<Flow>>,
     /// The running dialogue as the edge sent it, kept with the conversation.
-    json: StoredValue<JsValue>,
-    state: StoredValue<State>,
-    delay_ms: StoredValue<u32>,
-    engaged: StoredValue<bool>,
+    json: Kept<JsValue>,
+    state: Kept<State>,
+    delay_ms: Kept<u32>,
+    engaged: Kept<bool>,
     /// Whether the visitor can go back to the previous question or capture.
     can_back: RwSignal<bool>,
     /// Documents shown so far: (title, `https://` address, or a link of this edge).
     documents: RwSignal<Vec<(String, String)>>,
     /// What the engine knows about the visitor: the lead's fields once they are known.
-    context: StoredValue<Context>,
+    context: Kept<Context>,
     /// The visitor's and the session's ids.
-    ids: StoredValue<Ids>,
+    ids: Kept<Ids>,
     /// The dialogue running and its version, for events.
-    dialogue: StoredValue<(String, u32)>,
+    dialogue: Kept<(String, u32)>,
     /// The length of the meeting the booking card offers, in minutes.
-    duration: StoredValue<u32>,
+    duration: Kept<u32>,
     /// The visitor has interacted: ids and the conversation may be stored.
-    interacted: StoredValue<bool>,
+    interacted: Kept<bool>,
     /// Bumped when the conversation starts over; what an older one still had to say is dropped.
-    generation: StoredValue<u32>,
+    generation: Kept<u32>,
     bot_name: RwSignal<String>,
 }
 
@@ -222,14 +236,14 @@ impl Ctx {
     fn resume(&self, kept: &JsValue) -> bool {
         let Some((dialogue, saved)) = saved::read(kept) else { return false };
         let flow = dialogue.flow;
-        let waiting = saved.state.waiting_at.as_ref().and_then(|c| flow.card(c)).cloned();
+        let waiting = saved.state.waiting_at.as_ref().and_then(|c| flow.card(c));
         let input = match (waiting, saved.slot) {
-            (Some(Card::Question { buttons, .. }), _) => {
-                Input::Choices(buttons.into_iter().map(|b| Choice { label: b.label, value: b.value }).collect())
-            }
-            (Some(Card::Capture { kind, .. }), _) => Input::Capture(kind),
+            (Some(Card::Question { buttons, .. }), _) => Input::Choices(
+                buttons.iter().map(|b| Choice { label: b.label.clone(), value: b.value.clone() }).collect(),
+            ),
+            (Some(Card::Capture { kind, .. }), _) => Input::Capture(*kind),
             (Some(Card::BookMeeting { duration_minutes, .. }), slot) => {
-                self.duration.set_value(duration_minutes);
+                self.duration.set_value(*duration_minutes);
                 slot.map_or(Input::LoadingSlots, Input::Email)
             }
             _ if saved.state.ended => Input::Ended,
@@ -243,7 +257,7 @@ impl Ctx {
         self.lines.set(saved.lines);
         self.documents.set(saved.documents);
         self.engaged.set_value(saved.engaged);
-        if input == Input::LoadingSlots {
+        if matches!(input, Input::LoadingSlots) {
             self.go(Job::Slots(false));
         }
         self.show(input);
@@ -325,7 +339,7 @@ impl Ctx {
     fn restart(&self) {
         self.interact();
         let (_, version) = self.dialogue.get_value();
-        if self.flow.get_value().is_none() {
+        if self.flow.with_value(Option::is_none) {
             self.boot(None, false);
             return;
         }
@@ -396,11 +410,23 @@ impl Ctx {
     /// Applies `event` to the dialogue and plays the resulting effects in order, with the
     /// lead's fields when the visitor is known (tokens personalise, known fields are not asked).
     async fn advance(&self, event: Event) {
-        let Some(flow) = self.flow.get_value() else { return };
         let generation = self.generation.get_value();
-        match step(&flow, &self.state.get_value(), &event, &self.context.get_value()) {
-            Ok((state, effects)) => {
-                self.can_back.set(state.can_go_back(&flow));
+        let state = self.state.get_value();
+        // The flow and the context are read where they are kept, never copied: only this step
+        // needs them.
+        let stepped = self.context.with_value(|context| {
+            self.flow.with_value(|flow| {
+                let flow = flow.as_ref()?;
+                Some(
+                    step(flow, &state, &event, context)
+                        .map(|(state, effects)| (state.can_go_back(flow), state, effects)),
+                )
+            })
+        });
+        let Some(stepped) = stepped else { return };
+        match stepped {
+            Ok((can_back, state, effects)) => {
+                self.can_back.set(can_back);
                 self.state.set_value(state);
                 let mut refused = false;
                 for effect in effects {
@@ -574,7 +600,7 @@ impl Ctx {
         self.show(Input::Wait);
         // An email the visitor already gave in this conversation is not asked for again.
         let captured =
-            self.flow.get_value().and_then(|flow| self.state.get_value().captured(&flow, "email").map(str::to_owned));
+            self.flow.with_value(|flow| self.state.get_value().captured(flow.as_ref()?, "email").map(str::to_owned));
         if let Some(email) = captured {
             self.book(slot, email, false);
             return;
@@ -599,6 +625,11 @@ impl Ctx {
                 ctx.show(Input::Email(slot));
                 return;
             }
+            // The latest answer per card; inserted one by one, as collecting would sort again.
+            let mut answers = std::collections::BTreeMap::new();
+            for answer in ctx.state.get_value().answers {
+                answers.insert(answer.card.0, answer.value);
+            }
             let request = BookingRequest {
                 start: slot.start.clone(),
                 email: email.clone(),
@@ -606,7 +637,7 @@ impl Ctx {
                 visitor_id: Some(ctx.ids.get_value().visitor).filter(|v| !v.is_empty()),
                 duration_minutes: Some(ctx.duration.get_value()),
                 dialogue_id: Some(ctx.dialogue.get_value().0).filter(|d| !d.is_empty()),
-                answers: ctx.state.get_value().answers.into_iter().map(|a| (a.card.0, a.value)).collect(),
+                answers,
             };
             match ctx.api.book(&request).await {
                 Ok(booking) => {
@@ -678,6 +709,17 @@ async fn sleep(ms: u32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// The email a booking needs, as [`Email::parse`] reads it, or why not.
+fn checked_email(typed: &str) -> Result<String, String> {
+    Email::parse(typed).map(|email| email.to_string()).map_err(|e| e.to_string())
+}
+
+/// A line of status below the transcript. One view for every such line, as each distinct view
+/// is code of its own in the wasm.
+fn note(role: Option<&'static str>, text: String) -> AnyView {
+    view! { <p class="note" role=role>{text}</p> }.into_any()
+}
+
 /// The chat panel's content.
 #[component]
 pub fn Chat(
@@ -690,27 +732,27 @@ pub fn Chat(
     /// How the loader opened the chat.
     options: Options,
 ) -> impl IntoView {
-    let ctx = Ctx {
+    let ctx = Ctx(Arc::new(Shared {
         api: Api::new(&base, &site),
         events,
         lines: RwSignal::new(Vec::new()),
         input: RwSignal::new(Input::Wait),
         typing: RwSignal::new(false),
-        flow: StoredValue::new(None),
-        json: StoredValue::new(JsValue::NULL),
-        state: StoredValue::new(State::default()),
-        delay_ms: StoredValue::new(0),
-        engaged: StoredValue::new(false),
+        flow: Kept::new(None),
+        json: Kept::new(JsValue::NULL),
+        state: Kept::new(State::default()),
+        delay_ms: Kept::new(0),
+        engaged: Kept::new(false),
         can_back: RwSignal::new(false),
         documents: RwSignal::new(Vec::new()),
-        context: StoredValue::new(Context::default()),
-        ids: StoredValue::new(Ids::load()),
-        dialogue: StoredValue::new((String::new(), 0)),
-        duration: StoredValue::new(30),
-        interacted: StoredValue::new(false),
-        generation: StoredValue::new(0),
+        context: Kept::new(Context::default()),
+        ids: Kept::new(Ids::load()),
+        dialogue: Kept::new((String::new(), 0)),
+        duration: Kept::new(30),
+        interacted: Kept::new(false),
+        generation: Kept::new(0),
         bot_name: RwSignal::new(String::from("Chat")),
-    };
+    }));
     CHAT.with(|c| *c.borrow_mut() = Some(ctx.clone()));
     let resumed = ctx.resume(&options.kept);
     if options.visitor {
@@ -751,48 +793,33 @@ pub fn Chat(
             }
             Input::Capture(kind) => {
                 let ctx = ctx.clone();
-                let captured = kind;
-                let value = RwSignal::new(String::new());
-                let (kind, autocomplete, label) = match kind {
+                let (input, autocomplete, label) = match kind {
                     CaptureKind::Email => ("email", "email", "Your email"),
                     CaptureKind::Phone => ("tel", "tel", "Your phone number"),
                     CaptureKind::Text => ("text", "off", "Your answer"),
                 };
-                let submit = move |ev: leptos::ev::SubmitEvent| {
-                    ev.prevent_default();
-                    ctx.answer(value.get_untracked(), captured);
-                };
                 view! {
-                    <form class="email" on:submit=submit novalidate>
-                        <label for="confab-answer">{label}</label>
-                        <div class="row">
-                            <input
-                                id="confab-answer"
-                                type=kind
-                                autocomplete=autocomplete
-                                maxlength="1000"
-                                prop:value=move || value.get()
-                                on:input=move |ev| value.set(event_target_value(&ev))
-                            />
-                            <button type="submit">"Send"</button>
-                        </div>
-                    </form>
+                    <AnswerForm id="confab-answer" label=label kind=input autocomplete=autocomplete maxlength="1000"
+                        button="Send" on_submit=Callback::new(move |text| ctx.answer(text, kind))/>
                 }
                 .into_any()
             }
-            Input::LoadingSlots => view! { <p class="note" role="status">"Looking for free times…"</p> }.into_any(),
+            Input::LoadingSlots => note(Some("status"), "Looking for free times…".into()),
             Input::Slots(slots) => {
                 let ctx = ctx.clone();
                 view! { <SlotPicker slots=slots on_pick=Callback::new(move |s| ctx.pick(s))/> }.into_any()
             }
             Input::Email(slot) => {
                 let ctx = ctx.clone();
-                view! { <EmailForm on_submit=Callback::new(move |email| ctx.book(slot.clone(), email, true))/> }
+                view! {
+                    <AnswerForm id="confab-email" label="Your email" kind="email" autocomplete="email" maxlength="254"
+                        button="Book" check=checked_email on_submit=Callback::new(move |email| ctx.book(slot.clone(), email, true))/>
+                }
                     .into_any()
             }
-            Input::Booking => view! { <p class="note" role="status">"Booking your meeting…"</p> }.into_any(),
-            Input::Ended => view! { <p class="note">"This conversation has ended."</p> }.into_any(),
-            Input::Unavailable(reason) => view! { <p class="note" role="alert">{reason}</p> }.into_any(),
+            Input::Booking => note(Some("status"), "Booking your meeting…".into()),
+            Input::Ended => note(None, "This conversation has ended.".into()),
+            Input::Unavailable(reason) => note(Some("alert"), reason),
         }
     };
     let back_view = {

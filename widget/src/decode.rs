@@ -31,6 +31,17 @@ pub fn list(v: &JsValue, key: &str) -> Vec<JsValue> {
     field(v, key).dyn_into::<Array>().map(|a| a.iter().collect()).unwrap_or_default()
 }
 
+/// The items of the array `v[key]`, each read by `read`; `None` when one is unreadable (an
+/// absent array has none). A plain loop: collecting into `Option<Vec<_>>` compiles to far
+/// more code for each item type.
+pub fn items<T>(v: &JsValue, key: &str, read: fn(&JsValue) -> Option<T>) -> Option<Vec<T>> {
+    let mut out = Vec::new();
+    for item in list(v, key) {
+        out.push(read(&item)?);
+    }
+    Some(out)
+}
+
 fn card_id(v: &JsValue, key: &str) -> Option<CardId> {
     string(v, key).map(CardId)
 }
@@ -42,12 +53,9 @@ fn card(v: &JsValue) -> Option<Card> {
         "question" => Card::Question {
             id,
             text: string(v, "text")?,
-            buttons: list(v, "buttons")
-                .iter()
-                .map(|b| {
-                    Some(Button { label: string(b, "label")?, value: string(b, "value")?, next: card_id(b, "next")? })
-                })
-                .collect::<Option<_>>()?,
+            buttons: items(v, "buttons", |b| {
+                Some(Button { label: string(b, "label")?, value: string(b, "value")?, next: card_id(b, "next")? })
+            })?,
         },
         "capture" => Card::Capture {
             id,
@@ -63,10 +71,7 @@ fn card(v: &JsValue) -> Option<Card> {
         },
         "branch" => Card::Branch {
             id,
-            rules: list(v, "rules")
-                .iter()
-                .map(|r| Some(Rule { when: group(&field(r, "when"))?, next: card_id(r, "next")? }))
-                .collect::<Option<_>>()?,
+            rules: items(v, "rules", |r| Some(Rule { when: group(&field(r, "when"))?, next: card_id(r, "next")? }))?,
             default: card_id(v, "default"),
         },
         "book_meeting" => {
@@ -90,8 +95,8 @@ fn card(v: &JsValue) -> Option<Card> {
 fn group(v: &JsValue) -> Option<Group> {
     Some(Group {
         mode: if string(v, "mode").as_deref() == Some("any") { Mode::Any } else { Mode::All },
-        conditions: list(v, "conditions").iter().map(condition).collect::<Option<_>>()?,
-        groups: list(v, "groups").iter().map(group).collect::<Option<_>>()?,
+        conditions: items(v, "conditions", condition)?,
+        groups: items(v, "groups", group)?,
     })
 }
 
@@ -103,10 +108,7 @@ fn condition(v: &JsValue) -> Option<Condition> {
         "not_equals" => Condition::NotEquals { field, value: value()? },
         "contains" => Condition::Contains { field, value: value()? },
         "starts_with" => Condition::StartsWith { field, value: value()? },
-        "in_list" => Condition::InList {
-            field,
-            values: list(v, "values").iter().map(JsValue::as_string).collect::<Option<_>>()?,
-        },
+        "in_list" => Condition::InList { field, values: items(v, "values", JsValue::as_string)? },
         "is_empty" => Condition::IsEmpty { field },
         "is_not_empty" => Condition::IsNotEmpty { field },
         "greater_than" => Condition::GreaterThan { field, value: value()? },
@@ -154,10 +156,7 @@ pub fn dialogue(d: &JsValue) -> Option<PublishedDialogue> {
     Some(PublishedDialogue {
         id: string(d, "id")?,
         version: number(d, "version")?,
-        flow: Flow {
-            start: card_id(&flow, "start")?,
-            cards: list(&flow, "cards").iter().map(card).collect::<Option<_>>()?,
-        },
+        flow: Flow { start: card_id(&flow, "start")?, cards: items(&flow, "cards", card)? },
     })
 }
 
@@ -167,11 +166,8 @@ pub fn state(v: &JsValue) -> Option<State> {
     Some(State {
         version: number(v, "version")?,
         waiting_at: card_id(v, "waiting_at"),
-        answers: list(v, "answers")
-            .iter()
-            .map(|a| Some(Answer { card: card_id(a, "card")?, value: string(a, "value")? }))
-            .collect::<Option<_>>()?,
-        goals: list(v, "goals").iter().map(|g| g.as_string().map(CardId)).collect::<Option<_>>()?,
+        answers: items(v, "answers", |a| Some(Answer { card: card_id(a, "card")?, value: string(a, "value")? }))?,
+        goals: items(v, "goals", |g| g.as_string().map(CardId))?,
         ended: field(v, "ended").as_bool()?,
     })
 }
@@ -218,7 +214,7 @@ pub fn some_visitor(v: &JsValue) -> Option<Visitor> {
 
 /// `GET …/slots`.
 pub fn slots(v: &JsValue) -> Option<Vec<Slot>> {
-    list(v, "slots").iter().map(|s| Some(Slot { start: string(s, "start")?, end: string(s, "end")? })).collect()
+    items(v, "slots", |s| Some(Slot { start: string(s, "start")?, end: string(s, "end")? }))
 }
 
 /// `POST …/bookings` 201.

@@ -6,10 +6,11 @@
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
+mod answer_form;
 mod api;
 mod chat;
 mod decode;
-mod email_form;
+mod kept;
 mod saved;
 mod slot_picker;
 mod style;

@@ -42,22 +42,23 @@ pub fn read(kept: &JsValue) -> Option<(PublishedDialogue, Conversation)> {
     let json = field(kept, "dialogue");
     let dialogue = decode::dialogue(&json)?;
     let state = decode::state(&field(kept, "state"))?;
-    let lines = list(kept, "lines")
-        .iter()
-        .enumerate()
-        .filter_map(|(id, line)| {
-            let (from, text) = pair(line);
-            let from = if from.as_f64() == Some(1.0) { Speaker::Visitor } else { Speaker::Bot };
-            Some(Line { id, from, text: text? })
-        })
-        .collect();
-    let documents = list(kept, "documents")
-        .iter()
-        .filter_map(|d| {
-            let (title, url) = pair(d);
-            Some((title.as_string()?, url?))
-        })
-        .collect();
+    // Plain loops, smaller in the wasm than iterator chains; an unreadable entry is skipped
+    // (a line keeps its position as its id).
+    let mut lines = Vec::new();
+    for (id, line) in list(kept, "lines").iter().enumerate() {
+        let (from, text) = pair(line);
+        let from = if from.as_f64() == Some(1.0) { Speaker::Visitor } else { Speaker::Bot };
+        if let Some(text) = text {
+            lines.push(Line { id, from, text });
+        }
+    }
+    let mut documents = Vec::new();
+    for d in &list(kept, "documents") {
+        let (title, url) = pair(d);
+        if let (Some(title), Some(url)) = (title.as_string(), url) {
+            documents.push((title, url));
+        }
+    }
     let slot = field(kept, "slot");
     let slot = string(&slot, "start").zip(string(&slot, "end")).map(|(start, end)| Slot { start, end });
     let engaged = field(kept, "engaged").as_bool().unwrap_or(false);

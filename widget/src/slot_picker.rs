@@ -1,5 +1,6 @@
 //! `SlotPicker`: free meeting times grouped by day, labelled in the visitor's time zone.
 
+use crate::kept::Kept;
 use crate::time;
 use confab_domain::api::Slot;
 use leptos::prelude::*;
@@ -17,7 +18,7 @@ pub fn SlotPicker(
 ) -> impl IntoView {
     let shown = RwSignal::new(FIRST_PAGE.min(slots.len()));
     let total = slots.len();
-    let slots = StoredValue::new(slots);
+    let slots = Kept::new(slots);
     let days = move || {
         // Consecutive slots of one day, in order: (day label, slots).
         let mut days: Vec<(String, Vec<Slot>)> = Vec::new();

@@ -41,6 +41,11 @@ pub const LOADER_BUDGET: usize = 4 * 1024;
 pub const BEFORE_OPEN_BUDGET: usize = 6 * 1024;
 /// Bytes fetched on first open: widget wasm and JS glue.
 pub const AFTER_OPEN_BUDGET: usize = 60 * 1024;
+/// A ratchet on the bytes fetched on first open while they are over [`AFTER_OPEN_BUDGET`]: the
+/// size the widget has reached, rounded up to the next KB. It is enforced, so the widget can
+/// only shrink; lower it whenever it does, and drop it once the budget itself is enforced.
+pub const AFTER_OPEN_RATCHET: usize = RATCHET_KB * 1024;
+const RATCHET_KB: usize = 101;
 /// Cloudflare's compressed Worker size limit on the free plan.
 pub const WORKER_FREE_LIMIT: usize = 3 * 1024 * 1024;
 
@@ -75,11 +80,13 @@ pub fn report() -> Result<Vec<Sizes>> {
     let worker_gzip: usize = worker.iter().map(|s| s.gzip).sum();
     // (what, bytes, budget, enforced). The after-open budget is reported but not yet enforced:
     // the Leptos widget is over it today (see ARCHITECTURE.md, "Size"), and failing every build
-    // on it would block all other work. Flip it to `true` once the widget is under.
+    // on it would block all other work. Until it is under, the ratchet (enforced) keeps it from
+    // growing; then flip the budget to `true` and drop the ratchet.
     let checks = [
         ("loader (widget.js), brotli", loader, LOADER_BUDGET, true),
         ("before the chat is opened, brotli", loader, BEFORE_OPEN_BUDGET, true),
         ("after first open (widget wasm + glue), brotli", after_open, AFTER_OPEN_BUDGET, false),
+        ("after first open, ratchet (only lower it), brotli", after_open, AFTER_OPEN_RATCHET, true),
         ("worker bundle, gzip (Cloudflare free-plan limit)", worker_gzip, WORKER_FREE_LIMIT, true),
     ];
     let mut over = Vec::new();

@@ -10,9 +10,9 @@ use super::capture::CaptureKind;
 use super::flow::{Card, Flow};
 use super::tokens;
 use crate::ids::CardId;
-use crate::targeting::{Audience, Group, VisitorContext, matches};
+use crate::targeting::{Group, group_holds};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// What the engine knows about the visitor besides the conversation itself.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -347,9 +347,13 @@ impl<'a> Lead<'a> {
 
     /// The visitor as branch rules see them: `lead.<field>` and `answer.<card id>` values, and
     /// `agents.free_today` when the edge said.
-    fn visitor(&self) -> VisitorContext {
-        let mut values: BTreeMap<String, String> =
-            self.context.attributes.iter().map(|(k, v)| (format!("lead.{k}"), v.clone())).collect();
+    fn visitor(&self) -> BTreeMap<String, String> {
+        // Inserted one by one rather than collected, which would sort them again (and bring a
+        // sort into the widget's wasm).
+        let mut values = BTreeMap::new();
+        for (k, v) in &self.context.attributes {
+            values.insert(format!("lead.{k}"), v.clone());
+        }
         for answer in self.answers {
             if let Some(Card::Capture { field, .. }) = self.flow.card(&answer.card) {
                 values.insert(format!("lead.{field}"), answer.value.clone());
@@ -359,21 +363,12 @@ impl<'a> Lead<'a> {
         if let Some(free) = self.context.agents_free_today {
             values.insert(AGENTS_FREE_TODAY.to_owned(), if free { "yes" } else { "no" }.to_owned());
         }
-        VisitorContext {
-            page_url: String::new(),
-            referrer: None,
-            query: BTreeMap::new(),
-            known: true,
-            attributes: values,
-            returning: false,
-            now: chrono::DateTime::default(),
-            completed: BTreeSet::new(),
-        }
+        values
     }
 }
 
-/// Whether a rule's conditions hold, decided by targeting so that branches and audiences agree.
-/// Only the attribute conditions of the audience are set; its other parts admit everyone.
-fn holds(when: &Group, visitor: &VisitorContext) -> bool {
-    matches(&Audience { attributes: when.clone(), ..Audience::default() }, visitor)
+/// Whether a rule's conditions hold, decided by targeting so that branches and audiences agree
+/// (as the attribute conditions of an audience that admits everyone otherwise).
+fn holds(when: &Group, visitor: &BTreeMap<String, String>) -> bool {
+    group_holds(when, visitor)
 }
