@@ -178,7 +178,8 @@ pub async fn routing(period: Option<(String, String)>) -> Result<Routing, ApiErr
     }
 }
 
-fn encode(text: &str) -> String {
+/// Percent-encodes a path segment or query value.
+pub(crate) fn encode(text: &str) -> String {
     String::from(js_sys::encode_uri_component(text))
 }
 

@@ -3,6 +3,7 @@
 //! removed. The dialogue audience uses it for lead attributes and query parameters.
 
 use crate::conditions::{ConditionDraft, Op, Operand};
+use crate::team::browser::focus_soon;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -165,9 +166,4 @@ pub fn ConditionList(
             <button type="button" class="secondary" id=add_id on:click=add>{add_label}</button>
         </div>
     }
-}
-
-/// Focuses the element `id` once it is drawn.
-fn focus_soon(id: String) {
-    request_animation_frame(move || crate::team::browser::focus(&id));
 }

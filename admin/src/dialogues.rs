@@ -24,6 +24,7 @@ mod preview;
 mod state;
 mod text_input;
 mod transcript;
+mod trigger_list;
 mod trigger_rows;
 mod versions;
 

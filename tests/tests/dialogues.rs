@@ -283,10 +283,11 @@ fn the_admins_preview_runs_the_draft_and_records_nothing_even_with_the_edges_ori
     let meetings = app.get("/api/admin/v1/meetings", None, Some(&cookie))?;
     ensure!(meetings.json["total"] == 0, "the preview made a meeting: {}", meetings.json);
     let analytics = app.get("/api/admin/v1/analytics", None, Some(&cookie))?;
-    let counted: u64 = analytics.json["dialogues"]
-        .as_array()
-        .map(|d| d.iter().map(|d| d["triggered"].as_u64().unwrap_or(0) + d["emails"].as_u64().unwrap_or(0)).sum())
-        .unwrap_or(0);
+    // The answer must list dialogues with counts, or a changed shape would read as "nothing counted".
+    let rows = analytics.json["dialogues"].as_array().context("analytics lists no dialogues")?;
+    ensure!(rows.iter().all(|d| d["triggered"].is_u64() && d["emails"].is_u64()), "{}", analytics.json);
+    let counted: u64 =
+        rows.iter().map(|d| d["triggered"].as_u64().unwrap_or(0) + d["emails"].as_u64().unwrap_or(0)).sum();
     ensure!(counted == 0, "the preview was counted in analytics: {}", analytics.json);
     // The slot the preview "booked" is still free for a visitor.
     let real = app.book(&slot, "real@example.com")?;

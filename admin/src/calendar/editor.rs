@@ -3,7 +3,6 @@
 
 use super::draft::{Draft, Errors, Field};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// One agent's availability editor, shared by its parts. Every handle is a signal, so it is
 /// `Copy` and a part outliving the editor finds them disposed.
@@ -82,13 +81,4 @@ impl Editor {
     }
 }
 
-/// Moves focus to the element `id` once the view has caught up (it may just have been added).
-pub fn focus_soon(id: String) {
-    request_animation_frame(move || {
-        if let Some(element) = document().get_element_by_id(&id)
-            && let Ok(element) = element.dyn_into::<web_sys::HtmlElement>()
-        {
-            let _ = element.focus();
-        }
-    });
-}
+pub use crate::team::browser::focus_soon;

@@ -11,7 +11,8 @@ use super::audience_draft::{
 };
 use super::draft::lines;
 use super::state::EditorState;
-use super::trigger_rows::{Kind, Takes, TriggerRow, triggers};
+use super::trigger_list::TriggerList;
+use super::trigger_rows::{TriggerRow, triggers};
 use crate::condition_list::ConditionList;
 use crate::conditions::ConditionDraft;
 use confab_domain::targeting::{Audience, Mode, Visitors};
@@ -113,12 +114,31 @@ pub fn AudienceForm(
             a.schedule.end = end.map(|e| e.0);
         }));
     };
+    // One bound of the schedule: a `datetime-local` input.
+    let schedule_field = move |id: &'static str, label: &'static str, value: RwSignal<String>| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input
+                    type="datetime-local"
+                    id=id
+                    aria-describedby="audience-schedule-error"
+                    aria-invalid=move || (!schedule_error.with(String::is_empty)).then_some("true")
+                    prop:value=move || value.get()
+                    on:change=move |ev| {
+                        value.set(event_target_value(&ev));
+                        schedule_changed();
+                    }
+                />
+            </div>
+        }
+    };
     let trigger_rows =
         RwSignal::new(audience.with_untracked(|a| a.triggers.iter().map(TriggerRow::of).collect::<Vec<_>>()));
     // A number that is not one holds saving back; a value out of range is the draft's problem
     // (saved, but not publishable), shown under its row at once and in the diagnostics after
     // saving.
-    let triggers_changed = move || match trigger_rows.with(|rows| triggers(rows)) {
+    let triggers_changed = Callback::new(move |()| match trigger_rows.with(|rows| triggers(rows)) {
         Ok(parsed) => {
             state.json_problem(TRIGGERS_ID, None);
             edit(Box::new(move |a| a.triggers = parsed));
@@ -127,7 +147,7 @@ pub fn AudienceForm(
             state.json_problem(TRIGGERS_ID, Some(why));
             state.touch();
         }
-    };
+    });
     on_cleanup(move || {
         for key in [ATTRIBUTES_ID, QUERY_ID, SCHEDULE_ID, TRIGGERS_ID] {
             state.json_problem(key, None);
@@ -235,112 +255,7 @@ pub fn AudienceForm(
                     "When the teaser with the dialogue's first line pops up; the first to fire wins. "
                     "None: the chat waits for a click. A script tag's data-trigger replaces these."
                 </p>
-                <ul class="triggers">
-                    <For
-                        each=move || trigger_rows.get()
-                        key=|row| row.key
-                        children=move |row: TriggerRow| {
-                            let key = row.key;
-                            let current = move || trigger_rows.with(|r| r.iter().find(|t| t.key == key).cloned());
-                            let kind = Memo::new(move |_| current().map_or(Kind::Time, |r| r.kind));
-                            let position = move || trigger_rows.with(|r| r.iter().position(|t| t.key == key)).map_or(1, |p| p + 1);
-                            let problem = move || current().and_then(|r| r.problem()).unwrap_or_default();
-                            let change = move |edit_row: Box<dyn FnOnce(&mut TriggerRow)>| {
-                                trigger_rows.update(|r| {
-                                    if let Some(row) = r.iter_mut().find(|t| t.key == key) {
-                                        edit_row(row);
-                                    }
-                                });
-                                triggers_changed();
-                            };
-                            let (kind_id, value_id, error_id) =
-                                (format!("trigger-{key}-kind"), format!("trigger-{key}-value"), format!("trigger-{key}-error"));
-                            let value_field = {
-                                let (value_id, error_id) = (value_id.clone(), error_id.clone());
-                                move || {
-                                    let (value_id, error_id) = (value_id.clone(), error_id.clone());
-                                    let input = move |ev| {
-                                        let text = event_target_value(&ev);
-                                        change(Box::new(move |r| r.value = text));
-                                    };
-                                    let invalid = move || (!problem().is_empty()).then_some("true");
-                                    let value = move || current().map(|r| r.value).unwrap_or_default();
-                                    match kind.get().takes() {
-                                        Takes::Nothing => ().into_any(),
-                                        Takes::Number(unit) => view! {
-                                            <div class="field value">
-                                                <label for=value_id.clone()>{if unit == "percent" { "Percent" } else { "Seconds" }}</label>
-                                                <input type="text" inputmode="numeric" id=value_id aria-describedby=error_id
-                                                    aria-invalid=invalid prop:value=value on:input=input />
-                                            </div>
-                                        }
-                                        .into_any(),
-                                        Takes::Selector => view! {
-                                            <div class="field value">
-                                                <label for=value_id.clone()>"CSS selector"</label>
-                                                <input type="text" class="code" spellcheck="false" placeholder="#pricing" id=value_id
-                                                    aria-describedby=error_id aria-invalid=invalid prop:value=value on:input=input />
-                                            </div>
-                                        }
-                                        .into_any(),
-                                    }
-                                }
-                            };
-                            view! {
-                                <li class="trigger" class:invalid=move || !problem().is_empty()>
-                                    <div class="trigger-grid" role="group" aria-label=move || format!("Trigger {}", position())>
-                                        <div class="field">
-                                            <label for=kind_id.clone()>"Pops up"</label>
-                                            <select
-                                                id=kind_id
-                                                prop:value=move || kind.get().slug()
-                                                on:change=move |ev| {
-                                                    let next = Kind::from_slug(&event_target_value(&ev));
-                                                    change(Box::new(move |r| {
-                                                        if r.kind.takes() != next.takes() {
-                                                            r.value = match next.takes() {
-                                                                Takes::Number("percent") => "50".to_owned(),
-                                                                Takes::Number(_) => "10".to_owned(),
-                                                                _ => String::new(),
-                                                            };
-                                                        }
-                                                        r.kind = next;
-                                                    }));
-                                                }
-                                            >
-                                                {Kind::ALL.map(|k| view! { <option value=k.slug()>{k.label()}</option> }).collect_view()}
-                                            </select>
-                                        </div>
-                                        {value_field}
-                                        <button
-                                            type="button"
-                                            class="icon remove"
-                                            aria-label=move || format!("Remove trigger {}", position())
-                                            on:click=move |_| {
-                                                trigger_rows.update(|r| r.retain(|t| t.key != key));
-                                                triggers_changed();
-                                            }
-                                        >
-                                            "×"
-                                        </button>
-                                    </div>
-                                    <p class="field-error" id=error_id>{problem}</p>
-                                </li>
-                            }
-                        }
-                    />
-                </ul>
-                <button
-                    type="button"
-                    class="secondary"
-                    id="audience-triggers-add"
-                    on:click=move |_| {
-                        trigger_rows.update(|r| r.push(TriggerRow::new()));
-                        triggers_changed();
-                    }
-                >
-                    "Add a trigger"
-                </button>
+                <TriggerList rows=trigger_rows on_change=triggers_changed />
             </fieldset>
             <fieldset class="audience-part">
                 <legend>"Lead attributes"</legend>
@@ -418,34 +333,8 @@ pub fn AudienceForm(
                 </div>
                 <fieldset class="audience-part schedule">
                     <legend>"Schedule"</legend>
-                    <div class="field">
-                        <label for="audience-schedule-start">"Show from"</label>
-                        <input
-                            type="datetime-local"
-                            id="audience-schedule-start"
-                            aria-describedby="audience-schedule-error"
-                            aria-invalid=move || (!schedule_error.with(String::is_empty)).then_some("true")
-                            prop:value=move || schedule_start.get()
-                            on:change=move |ev| {
-                                schedule_start.set(event_target_value(&ev));
-                                schedule_changed();
-                            }
-                        />
-                    </div>
-                    <div class="field">
-                        <label for="audience-schedule-end">"Until"</label>
-                        <input
-                            type="datetime-local"
-                            id="audience-schedule-end"
-                            aria-describedby="audience-schedule-error"
-                            aria-invalid=move || (!schedule_error.with(String::is_empty)).then_some("true")
-                            prop:value=move || schedule_end.get()
-                            on:change=move |ev| {
-                                schedule_end.set(event_target_value(&ev));
-                                schedule_changed();
-                            }
-                        />
-                    </div>
+                    {schedule_field("audience-schedule-start", "Show from", schedule_start)}
+                    {schedule_field("audience-schedule-end", "Until", schedule_end)}
                     <p class="hint">"In your time zone; leave either empty for no limit."</p>
                     <p class="field-error" id="audience-schedule-error">{move || schedule_error.get()}</p>
                 </fieldset>

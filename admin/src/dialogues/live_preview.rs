@@ -4,6 +4,7 @@
 //! routing. The edge records nothing from it and books no meeting (`handlers/preview.rs`).
 
 use super::state::EditorState;
+use crate::api::encode;
 use leptos::prelude::*;
 
 /// The live preview of the dialogue `id` (`#dialogue-live-preview`).
@@ -52,9 +53,4 @@ pub fn LivePreview(
             </Show>
         </section>
     }
-}
-
-/// Percent-encodes a query value.
-fn encode(value: &str) -> String {
-    js_sys::encode_uri_component(value).into()
 }

@@ -6,7 +6,6 @@ use super::draft::{ConfigDraft, Errors, Field};
 use confab_domain::api::AgentRef;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
-use wasm_bindgen::JsCast;
 
 /// The routing rules editor, shared by its parts. Every handle is a signal, so it is `Copy`
 /// and a part outliving the editor finds them disposed.
@@ -95,13 +94,4 @@ impl Editor {
     }
 }
 
-/// Moves focus to the element `id` once the view has caught up (it may just have been added).
-pub fn focus_soon(id: String) {
-    request_animation_frame(move || {
-        if let Some(element) = document().get_element_by_id(&id)
-            && let Ok(element) = element.dyn_into::<web_sys::HtmlElement>()
-        {
-            let _ = element.focus();
-        }
-    });
-}
+pub use crate::team::browser::focus_soon;

@@ -39,6 +39,11 @@ pub fn clear_fragment() {
     }
 }
 
+/// Moves focus to the element `id` once the view has caught up (it may just have been added).
+pub fn focus_soon(id: String) {
+    leptos::prelude::request_animation_frame(move || focus(&id));
+}
+
 /// Moves focus to the element with `id` (the first field with a problem), if it exists.
 pub fn focus(id: &str) {
     let element = web_sys::window()

@@ -11,11 +11,12 @@ use crate::marketo::{self, MeetingEvent};
 use crate::routing_pool::{self, BookCommand, PoolAgent, VisitorFacts};
 use crate::store::{self, Site};
 use chrono::{DateTime, Duration, Utc};
-use confab_domain::api::BookingRequest;
+use confab_domain::api::{AgentRef, BookingRequest};
 use confab_domain::availability::{Interval, SlotRules};
 use confab_domain::email::Email;
 use confab_domain::ids::AgentId;
 use confab_domain::ids::is_valid_slug;
+use confab_domain::routing::Route;
 use std::collections::{BTreeMap, HashMap};
 use worker::{Context, D1Database, Env, Request, Response};
 
@@ -122,6 +123,12 @@ pub struct Input<'a> {
     pub dialogue_id: Option<&'a str>,
     /// `Idempotency-Key`.
     pub idempotency_key: Option<String>,
+}
+
+/// The agent `route` assigned, as the visitor and admin see them; `None` when it found nobody.
+pub fn assigned_agent(command: &BookCommand, route: &Route) -> Option<AgentRef> {
+    let picked = route.assignment.as_ref()?;
+    command.agents.iter().find(|p| p.id == picked.agent).map(|p| AgentRef { id: p.id.clone(), name: p.name.clone() })
 }
 
 /// Builds the routing pool's command for `input`: validates the time against notice and

@@ -79,7 +79,8 @@ struct Editing {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn parse_flow(text: &str) -> ApiResult<Flow> {
+/// A stored flow, read back.
+pub(super) fn parse_flow(text: &str) -> ApiResult<Flow> {
     serde_json::from_str(text).map_err(|e| ApiError::Internal(format!("stored flow unreadable: {e}")))
 }
 

@@ -157,15 +157,21 @@ async fn checked(db: &D1Database, body: &IdentifyRequest) -> ApiResult<(String, 
     Ok((address, fields))
 }
 
+/// What an identify answers: only what the visitor typed, since an email alone must not
+/// reveal what is stored about whoever owns it.
+fn typed(address: &str, fields: &Map<String, Value>) -> std::collections::BTreeMap<String, String> {
+    let mut attributes: std::collections::BTreeMap<String, String> =
+        fields.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect();
+    attributes.insert("email".into(), address.to_owned());
+    attributes
+}
+
 /// `POST …/identify` from the admin's preview: checked like a visitor's, stored nowhere,
 /// answered with what was typed.
 pub async fn identify_preview(req: &mut Request, db: &D1Database) -> ApiResult<Response> {
     let body: IdentifyRequest = http::json_body(req).await?;
     let (address, fields) = checked(db, &body).await?;
-    let mut attributes: std::collections::BTreeMap<String, String> =
-        fields.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect();
-    attributes.insert("email".into(), address);
-    http::json(200, &Visitor { known: true, attributes, pending: false })
+    http::json(200, &Visitor { known: true, attributes: typed(&address, &fields), pending: false })
 }
 
 /// `POST …/identify`: stores what the visitor typed against their lead (created when new),
@@ -180,11 +186,7 @@ pub async fn identify(req: &mut Request, env: &Env, ctx: &Context, db: &D1Databa
     let lead = leads::remember_visitor(db, &address, &fields, &stamp)
         .await?
         .ok_or_else(|| ApiError::Internal("the lead just stored cannot be read".into()))?;
-    // Only what the visitor typed comes back: an email alone must not reveal what is stored
-    // about whoever owns it.
-    let mut attributes: std::collections::BTreeMap<String, String> =
-        fields.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect();
-    attributes.insert("email".into(), address.clone());
+    let attributes = typed(&address, &fields);
     let cookie = body.mkto.filter(|c| is_munchkin_cookie(c));
     if let Some(token) = cookie.as_deref().and_then(cookie_token) {
         leads::map_cookie(db, token, Some(lead.id), now.timestamp_millis()).await?;

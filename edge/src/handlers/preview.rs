@@ -13,7 +13,6 @@ use crate::http;
 use crate::routing_pool;
 use crate::store::dialogues as stored;
 use confab_domain::api::{Booking, BookingRequest, PublishedDialogue};
-use confab_domain::dialogue::Flow;
 use confab_domain::email::Email;
 use confab_domain::ids::{MeetingId, is_valid_slug};
 use worker::{D1Database, Env, Request, Response};
@@ -28,9 +27,7 @@ async fn draft(db: &D1Database, site: &str, id: &str) -> ApiResult<PublishedDial
     }
     let row = stored::get(db, site, id).await?;
     let text = row.draft_flow.or(row.latest_flow).ok_or(ApiError::NotFound("This dialogue has no flow yet."))?;
-    let flow: Flow =
-        serde_json::from_str(&text).map_err(|e| ApiError::Internal(format!("stored flow unreadable: {e}")))?;
-    Ok(PublishedDialogue { id: id.to_owned(), version: DRAFT_VERSION, flow })
+    Ok(PublishedDialogue { id: id.to_owned(), version: DRAFT_VERSION, flow: super::dialogues::parse_flow(&text)? })
 }
 
 /// `GET …/bootstrap?dialogue=` in a preview: the site's branding and the dialogue's draft,
@@ -95,12 +92,7 @@ pub async fn booking(req: &mut Request, env: &Env, db: &D1Database, site: &str) 
     };
     let command = pool_command(db, site, &input, clock::now()).await?;
     let route = routing_pool::simulate(env, &command).await?;
-    let agent = route
-        .assignment
-        .as_ref()
-        .and_then(|a| command.agents.iter().find(|p| p.id == a.agent))
-        .map(|p| confab_domain::api::AgentRef { id: p.id.clone(), name: p.name.clone() })
-        .ok_or(ApiError::SlotTaken)?;
+    let agent = super::bookings::assigned_agent(&command, &route).ok_or(ApiError::SlotTaken)?;
     let end = start + chrono::Duration::minutes(i64::from(minutes));
     let secs = chrono::SecondsFormat::Secs;
     http::json(

@@ -9,7 +9,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::http;
 use crate::routing_pool;
 use crate::store;
-use confab_domain::api::AgentRef;
 use confab_domain::api::Routing;
 use confab_domain::email::Email;
 use confab_domain::ids::AgentId;
@@ -196,9 +195,7 @@ pub async fn simulate(req: &mut Request, env: &Env, db: &D1Database) -> ApiResul
     };
     let command = pool_command(db, &site, &input, clock::now()).await?;
     let route = routing_pool::simulate(env, &command).await?;
-    let agent = route.assignment.as_ref().and_then(|a| {
-        command.agents.iter().find(|p| p.id == a.agent).map(|p| AgentRef { id: p.id.clone(), name: p.name.clone() })
-    });
+    let agent = super::bookings::assigned_agent(&command, &route);
     http::json(
         200,
         &serde_json::json!({
