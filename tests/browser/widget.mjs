@@ -19,8 +19,9 @@ async function shot(page, name) {
 
 
 // A fresh visitor: a new browser context (no cookie, no storage) and a page whose errors,
-// console errors and network requests are recorded.
-async function visitor(options = {}) {
+// console errors and network requests are recorded. With `offline`, the console errors
+// Chromium logs for requests made while the context is offline are expected and left out.
+async function visitor(options = {}, { offline } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, timezoneId: "Europe/Paris", ...options });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
@@ -28,6 +29,7 @@ async function visitor(options = {}) {
   page.on("request", (r) => page.requests.push(r.url()));
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => {
+    if (offline && m.type() === "error" && /net::ERR_INTERNET_DISCONNECTED/.test(m.text())) return;
     if (m.type() === "error" || /Content.Security.Policy/i.test(m.text())) {
       problems.push(`console ${m.type()}: ${m.text()} (${m.location().url})`);
     }
@@ -261,7 +263,15 @@ const scenarios = {
       window.addEventListener("confab:meeting_booked", (e) => window.__booked.push(e.detail));
     });
     await page.locator("#confab-email").fill("grace@example.org");
+    const request = page.waitForRequest((r) => r.url().endsWith("/bookings") && r.method() === "POST");
     await page.getByRole("button", { name: "Book", exact: true }).click();
+    // What the booking carries for routing: the slot, the email, the meeting's length, the
+    // dialogue, the visitor and the answers so far.
+    const body = (await request).postDataJSON();
+    check(body.start === start && body.email === "grace@example.org" && body.duration_minutes === 30 &&
+      body.dialogue_id === "welcome" && /^[\w-]{8,}$/.test(body.visitor_id) &&
+      JSON.stringify(body.answers) === JSON.stringify({ intent: "book" }),
+      `the booking request: ${JSON.stringify(body)}`);
     const confirmation = page.getByText(/You're booked with Agent \d/);
     await confirmation.waitFor();
     const text = await confirmation.textContent();
@@ -511,6 +521,70 @@ const scenarios = {
     await teaser(page).click();
     await page.getByText("What brings you here today?").waitFor();
     await shot(page, "dialogue-teaser-opened");
+    await context.close();
+  },
+
+  // The connection drops: the chat says so, answers still play (the engine runs in the
+  // browser), the slots it could not fetch wait with Try again and come once it is back, and
+  // the events sent meanwhile reach the edge then (the Rust side counts them). A chat that
+  // could not be loaded offline loads once the connection is back.
+  async offline() {
+    let { context, page } = await visitor({}, { offline: true });
+    const events = [];
+    page.on("requestfinished", (r) => { if (r.url().endsWith("/events")) events.push(r.url()); });
+    await page.goto(DEMO_URL);
+    await launcher(page).click();
+    await page.getByRole("button", { name: "Book a meeting" }).waitFor();
+    const line = page.locator("#confab-panel p.offline");
+    check((await line.textContent()) === "" && !(await line.isVisible()), "the offline line shows while online");
+    const sent = events.length;
+
+    log("offline: the chat says so and still answers");
+    await context.setOffline(true);
+    await line.getByText("You're offline.").waitFor();
+    check((await line.getAttribute("role")) === "status", "the offline line is not a status region");
+    await page.getByRole("button", { name: "Book a meeting" }).click();
+    await page.getByText("We could not reach the server").waitFor();
+    const again = page.getByRole("button", { name: "Try again" });
+    await again.waitFor();
+    check((await page.getByText("This conversation has ended.").count()) === 0, "the failed fetch ended the conversation");
+    check(events.length === sent, `events went through while offline: ${events.length - sent}`);
+    await shot(page, "offline-try-again");
+
+    log("Try again while still offline fails again, and says so");
+    const failed = page.waitForEvent("requestfailed", (r) => r.url().includes("/slots?"));
+    await again.click();
+    await failed;
+    await again.waitFor();
+    await page.getByText("We could not reach the server").waitFor();
+
+    log("back online: the slots come, the line goes, the events reach the edge");
+    await context.setOffline(false);
+    await page.locator("button.slot").first().waitFor();
+    check((await line.textContent()) === "", "the offline line stayed once online");
+    check((await again.count()) === 0, "Try again stayed once the slots came");
+    const said = await transcript(page);
+    check(said.filter((t) => t.startsWith("Here are the next free times")).length === 1,
+      `the slots were not announced once: ${JSON.stringify(said)}`);
+    // The engaged and answer events of the click made offline.
+    const deadline = Date.now() + TIMEOUT;
+    while (events.length < sent + 2 && Date.now() < deadline) await page.waitForTimeout(50);
+    check(events.length === sent + 2, `${events.length - sent} of the 2 events made offline reached the edge`);
+    await shot(page, "offline-back-online");
+    await context.close();
+
+    log("a chat that could not be loaded offline loads once the connection is back");
+    ({ context, page } = await visitor({}, { offline: true }));
+    await page.goto(DEMO_URL);
+    await launcher(page).waitFor();
+    await context.setOffline(true);
+    await launcher(page).click();
+    const failure = panel(page).locator('p[role="alert"]', { hasText: "The chat could not be loaded. It will try again" });
+    await failure.waitFor();
+    await shot(page, "offline-not-loaded");
+    await context.setOffline(false);
+    await page.getByRole("button", { name: "Book a meeting" }).waitFor();
+    check((await failure.count()) === 0, "the loading failure stayed once the chat loaded");
     await context.close();
   },
 };

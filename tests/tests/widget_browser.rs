@@ -1,7 +1,7 @@
 //! The visitor widget in headless Chromium (Playwright driving Debian's Chromium), on the demo
 //! host site, another origin than the edge: a strict CSP with hostile CSS, keyboard use and the
 //! page's own `window.Confab` calls, a conversation resumed on the next page up to a booking,
-//! the triggers, and the site's branding applied at runtime. Each test runs one scenario of
+//! the triggers, the site's branding applied at runtime, and a dropped connection. Each test runs one scenario of
 //! `browser/widget.mjs` against its own edge and keeps screenshots as
 //! `target/e2e/screenshots/widget-*.png`.
 
@@ -78,4 +78,25 @@ fn a_dialogues_own_trigger_shows_its_opening_line_as_the_teaser() -> Result<()> 
     let published = app.post("/api/admin/v1/dialogues/welcome/publish", "", None, Some(&cookie))?;
     anyhow::ensure!(published.status == 200, "publishing answered {}: {}", published.status, published.json);
     run(&app, "dialogue")
+}
+
+#[test]
+fn the_chat_carries_on_through_a_dropped_connection() -> Result<()> {
+    let app = TestApp::with_demo_host("widget-offline")?;
+    run(&app, "offline")?;
+    // What the visitor did offline reached the edge once the connection was back: the click on
+    // "Book a meeting" made the only engagement of the first visitor (the second one never
+    // answered).
+    let cookie = app.sign_in()?;
+    let analytics = app.get("/api/admin/v1/analytics", None, Some(&cookie))?;
+    anyhow::ensure!(analytics.status == 200, "analytics answered {}: {}", analytics.status, analytics.json);
+    let welcome = analytics.json["dialogues"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["id"] == "welcome").cloned())
+        .ok_or_else(|| anyhow::anyhow!("no welcome row: {}", analytics.json))?;
+    anyhow::ensure!(
+        (welcome["triggered"].as_u64(), welcome["engaged"].as_u64()) == (Some(2), Some(1)),
+        "the events made offline were not counted: {welcome}"
+    );
+    Ok(())
 }

@@ -15,6 +15,10 @@
 // keeps what is DOM and storage glue (far smaller in JavaScript than in wasm): the shadow
 // root's stylesheets and the site's look, focus, the sound, and the tab's storage.
 //
+// Offline: while the browser has no connection, a line under the chat's header says so;
+// once it is back, the events the chat could not send go (`unsent`, at most 100 kept in
+// memory) and the chat tries again what failed (the chat itself, if it could not be loaded).
+//
 // Storage, once the visitor has interacted (never before): sessionStorage `confab:<site>`
 // holds o (the panel is open), s (arrival, ms since the epoch), t (teaser dismissed),
 // th (the site's look, as CSS, so later pages draw the launcher right away), nt (the site's
@@ -62,9 +66,11 @@
   const site = attr("site") || "";
   const base = new URL(script.src).origin;
   const key = "confab:" + site;
+  const api = base + "/api/v1/sites/" + encodeURIComponent(site);
+  const unsent = [];
   const listeners = {};
   const queue = [];
-  let host, root, launcher, panel, teaser, loading, control, mounting, opened, fired, dismissed, dialogue, ready, wanted;
+  let host, root, launcher, panel, teaser, loading, control, mounting, opened, fired, dismissed, dialogue, ready, wanted, asked;
   // The page's dialogue as the edge picked it for the triggers: {dialogue, triggers, teaser}.
   let pick = {};
   // look: the site's branding to remember in the tab (th: as CSS, nt: no teaser); sound: new
@@ -165,7 +171,8 @@
   // Messages from the widget. Internal ones: `style` (its CSS), `look` (the branding),
   // `input` (its controls changed; detail: the bot is busy), `said` (a bot message),
   // `interacted` (storage may be used from now on), `keep` (the conversation to keep, or null
-  // to forget it), `close` (its header's button). The rest go to the site; `triggered` once
+  // to forget it), `close` (its header's button), `unsent` (an event's request body the
+  // network did not carry). The rest go to the site; `triggered` once
   // per page.
   function fromWidget(name, detail) {
     if (name === "style") return sheet()(detail);
@@ -183,6 +190,7 @@
       return;
     }
     if (name === "close") return close();
+    if (name === "unsent") return unsent.length < 100 && unsent.push(detail);
     if (detail && detail.dialogue) dialogue = detail.dialogue;
     if (name === "triggered") {
       if (fired) return;
@@ -204,6 +212,19 @@
     return loading;
   }
 
+  // The connection changed (or the chat was just mounted): the offline line, and back online
+  // what failed is tried again.
+  function connection() {
+    const note = panel.querySelector(".offline");
+    if (note) note.textContent = navigator.onLine ? "" : "You're offline. The chat will carry on when your connection is back.";
+    if (!navigator.onLine) return;
+    unsent.splice(0).forEach((body) => fetch(api + "/events", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    }).catch(() => unsent.push(body)));
+    if (control) control("online");
+    else if (opened && !mounting) mount();
+  }
+
   // `visitor`: the visitor asked (launcher, teaser); `quiet`: reopened after a navigation,
   // focus stays where it is.
   function open(visitor, quiet, start) {
@@ -218,20 +239,29 @@
     if (!quiet) panel.focus();
     remember({ o: 1 });
     if (control) return control("open", { visitor });
-    if (mounting) return;
+    asked = visitor || quiet;
+    if (!mounting) mount();
+  }
+
+  // Loads the chat and mounts it in the panel (`asked`: the visitor opened it).
+  function mount() {
     mounting = 1;
     panel.textContent = "";
     panel.setAttribute("aria-busy", "true");
     load().then((m) => {
       panel.removeAttribute("aria-busy");
       const kept = saved.k && read(saved.k);
-      m.mount(panel, base, site, fromWidget, { visitor: visitor || quiet, dialogue: wanted, kept });
+      m.mount(panel, base, site, fromWidget, { visitor: asked, dialogue: wanted, kept });
       control = m.control;
       queue.splice(0).forEach((c) => control(c[0], c[1]));
+      connection();
     }, () => {
       mounting = 0;
       panel.removeAttribute("aria-busy");
-      panel.textContent = "The chat could not be loaded. Please try again later.";
+      const failed = el("p", "f", "The chat could not be loaded. " +
+        (navigator.onLine ? "Please try again later." : "It will try again when your connection is back."));
+      failed.setAttribute("role", "alert");
+      panel.append(failed);
     });
   }
 
@@ -329,7 +359,7 @@
       ".p{bottom:calc(var(--b) + 68px);width:min(380px,calc(100vw - 24px));" +
       "height:min(560px,calc(100vh - 110px));border-radius:14px;overflow:hidden;background:var(--g);" +
       "box-shadow:0 10px 40px rgba(0,0,0,.25)}" +
-      ".p:focus{outline:0}.p[hidden],.t:empty{display:none}" +
+      ".p:focus{outline:0}.p[hidden],.t:empty{display:none}.f{margin:16px}" +
       ".t{bottom:calc(var(--b) + 68px);display:flex;align-items:flex-start;gap:6px;max-width:min(300px,calc(100vw - 40px))}" +
       ".t button{font:inherit;color:inherit;border:0;margin:0;background:var(--g);cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.2)}" +
       ".tm{padding:10px 14px;border-radius:14px;text-align:start}" +
@@ -370,6 +400,8 @@
     };
     panel.addEventListener("pointerdown", gesture);
     panel.addEventListener("keydown", gesture);
+    addEventListener("online", connection);
+    addEventListener("offline", connection);
     root.append(teaser, launcher, panel);
     document.body.appendChild(host);
     if (attr("prefetch") === "idle" && window.requestIdleCallback) requestIdleCallback(load);
@@ -384,7 +416,7 @@
     if (attr("trigger") !== null) return watchAll(attr("trigger").split(";"));
     const q = encodeURIComponent;
     const mkto = (document.cookie.match(/(?:^|; )_mkto_trk=([^;]+)/) || [])[1];
-    fetch(base + "/api/v1/sites/" + q(site) + "/triggers?url=" + q(location.href) + "&referrer=" + q(document.referrer) +
+    fetch(api + "/triggers?url=" + q(location.href) + "&referrer=" + q(document.referrer) +
       (mkto ? "&mkto=" + q(mkto) : ""))
       .then((r) => r.ok && r.json())
       .then((p) => {

@@ -1,7 +1,8 @@
 //! The widget's only network access: the edge's `/api/v1` over `fetch`.
 
 use crate::decode;
-use confab_domain::api::{Booking, BookingRequest, Bootstrap, Slot, Visitor};
+use confab_domain::api::{Booking, Bootstrap, Slot, Visitor};
+use confab_domain::dialogue::Answer;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, RequestMode, Response};
@@ -102,7 +103,10 @@ impl Api {
     }
 
     /// Records what the visitor did (`triggered`, `engaged`, `answer`, `capture`, `goal`,
-    /// `completed`, `closed`); failures are ignored, the chat goes on.
+    /// `completed`, `closed`). The chat never waits for it. Returns the request's body when
+    /// the network did not carry it (offline), for the loader to send again once the
+    /// connection is back, so an answer given offline still reaches the edge; an event the edge
+    /// refused is dropped.
     pub async fn event(
         &self,
         ids: &Ids,
@@ -111,7 +115,7 @@ impl Api {
         kind: &str,
         card: Option<&str>,
         value: Option<&str>,
-    ) {
+    ) -> Option<JsValue> {
         let mkto = munchkin_cookie();
         let body = decode::object(&[
             ("visitor_id", Some(&ids.visitor)),
@@ -123,7 +127,10 @@ impl Api {
             ("mkto", mkto.as_deref()),
         ]);
         let _ = js_sys::Reflect::set(&body, &"version".into(), &JsValue::from(version));
-        let _ = self.call("POST", "/events", Some(body), None).await;
+        match self.call("POST", "/events", Some(body.clone()), None).await {
+            Err(ApiError { status: 0, .. }) => Some(body),
+            _ => None,
+        }
     }
 
     /// Free slots from now, in the visitor's zone.
@@ -132,23 +139,36 @@ impl Api {
         read(self.call("GET", &path, None, None).await, decode::slots)
     }
 
-    /// Books `start` for `email`.
-    pub async fn book(&self, request: &BookingRequest) -> Result<Booking, ApiError> {
+    /// Books `start` for `email`: a meeting of `minutes` for the visitor `visitor_id` in
+    /// `dialogue_id` (each left out when empty), with the visitor's `answers` for routing rules
+    /// (the latest per card). The body is [`confab_domain::api::BookingRequest`], written
+    /// straight into JavaScript without building one.
+    pub async fn book(
+        &self,
+        start: &str,
+        email: &str,
+        visitor_id: &str,
+        minutes: u32,
+        dialogue_id: &str,
+        answers: &[Answer],
+    ) -> Result<Booking, ApiError> {
+        fn given(s: &str) -> Option<&str> {
+            Some(s).filter(|s| !s.is_empty())
+        }
         let body = decode::object(&[
-            ("start", Some(&request.start)),
-            ("email", Some(&request.email)),
-            ("name", request.name.as_deref()),
-            ("visitor_id", request.visitor_id.as_deref()),
-            ("dialogue_id", request.dialogue_id.as_deref()),
+            ("start", Some(start)),
+            ("email", Some(email)),
+            ("visitor_id", given(visitor_id)),
+            ("dialogue_id", given(dialogue_id)),
         ]);
-        if let Some(minutes) = request.duration_minutes {
-            let _ = js_sys::Reflect::set(&body, &"duration_minutes".into(), &JsValue::from(minutes));
+        let _ = js_sys::Reflect::set(&body, &"duration_minutes".into(), &JsValue::from(minutes));
+        // By card; a later answer to the same card replaces the earlier one.
+        let by_card = js_sys::Object::new();
+        for answer in answers {
+            let _ =
+                js_sys::Reflect::set(&by_card, &JsValue::from_str(&answer.card.0), &JsValue::from_str(&answer.value));
         }
-        let answers = js_sys::Object::new();
-        for (card, value) in &request.answers {
-            let _ = js_sys::Reflect::set(&answers, &JsValue::from_str(card), &JsValue::from_str(value));
-        }
-        let _ = js_sys::Reflect::set(&body, &"answers".into(), &answers);
+        let _ = js_sys::Reflect::set(&body, &"answers".into(), &by_card);
         // One key per attempt: if the network drops the answer, the retry gets the same meeting.
         let key = random_key();
         // An answer that cannot be read counts as a network failure, and is tried again too.

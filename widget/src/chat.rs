@@ -18,7 +18,7 @@ use crate::saved::{self, Conversation};
 use crate::slot_picker::SlotPicker;
 use crate::transcript::{Line, Speaker, Transcript};
 use crate::{decode, time};
-use confab_domain::api::{BookingRequest, Branding, PublishedDialogue, Slot, Visitor};
+use confab_domain::api::{Branding, PublishedDialogue, Slot, Visitor};
 use confab_domain::dialogue::{CaptureKind, Card, Choice, Context, Effect, Event, Flow, State, step};
 use confab_domain::email::Email;
 use js_sys::{Object, Reflect};
@@ -85,8 +85,18 @@ enum Input {
     Booking,
     /// The conversation ended.
     Ended,
-    /// The chat cannot run here; the reason.
-    Unavailable(String),
+    /// The chat cannot go on: the reason, and what a Try again button (or the connection
+    /// coming back) runs again, when trying again can help.
+    Failed(String, Option<Again>),
+}
+
+/// What a [`Input::Failed`] runs again.
+#[derive(Clone, Debug)]
+enum Again {
+    /// The bootstrap, for the dialogue `Confab.start` named.
+    Boot(Option<String>),
+    /// Fetching slots; `true` to announce them.
+    Slots(bool),
 }
 
 /// The chat's handle, shared by every handler and background job: one reference count to
@@ -141,9 +151,11 @@ impl Ctx {
         if dialogue.is_empty() {
             return;
         }
-        let (api, ids) = (self.api.clone(), self.ids.get_value());
+        let (ctx, ids) = (self.clone(), self.ids.get_value());
         spawn_local(async move {
-            api.event(&ids, &dialogue, version, kind, card.as_deref(), value.as_deref()).await;
+            if let Some(body) = ctx.api.event(&ids, &dialogue, version, kind, card.as_deref(), value.as_deref()).await {
+                ctx.events.emit("unsent", &body);
+            }
         });
     }
 
@@ -217,8 +229,13 @@ impl Ctx {
         }
         let slot = match self.input.get_untracked() {
             Input::Email(slot) => Some(slot),
-            Input::Choices(_) | Input::Capture(_) | Input::Slots(_) | Input::Ended => None,
-            Input::Wait | Input::LoadingSlots | Input::Booking | Input::Unavailable(_) => return,
+            // Slots that could not be fetched are asked for again on the next page.
+            Input::Choices(_)
+            | Input::Capture(_)
+            | Input::Slots(_)
+            | Input::Ended
+            | Input::Failed(_, Some(Again::Slots(_))) => None,
+            Input::Wait | Input::LoadingSlots | Input::Booking | Input::Failed(..) => return,
         };
         let conversation = Conversation {
             dialogue: self.json.get_value(),
@@ -293,7 +310,10 @@ impl Ctx {
                         ctx.begin(boot.dialogue, decode::field(&json, "dialogue"));
                     }
                 }
-                Err(e) if !resumed => ctx.show(Input::Unavailable(e.message)),
+                Err(e) if !resumed => {
+                    let again = (e.status == 0).then_some(Again::Boot(want));
+                    ctx.show(Input::Failed(e.message, again));
+                }
                 Err(_) => {}
             }
         });
@@ -311,7 +331,7 @@ impl Ctx {
     /// Starts `dialogue` afresh (`json`: as the edge sent it).
     fn begin(&self, dialogue: Option<PublishedDialogue>, json: JsValue) {
         let Some(d) = dialogue else {
-            self.show(Input::Unavailable("There is nobody to chat with right now.".into()));
+            self.show(Input::Failed("There is nobody to chat with right now.".into(), None));
             return;
         };
         self.clear();
@@ -396,7 +416,25 @@ impl Ctx {
                 }
             }
             "identify" => self.identify_page(&arg),
+            "online" => self.online(),
             _ => {}
+        }
+    }
+
+    /// The connection is back: what failed for want of it runs again (the loader sends the
+    /// events it did not carry).
+    fn online(&self) {
+        if let Input::Failed(_, Some(again)) = self.input.get_untracked() {
+            self.again(again);
+        }
+    }
+
+    /// Runs again what failed (the Try again button, or the connection coming back).
+    fn again(&self, again: Again) {
+        self.show(Input::Wait);
+        match again {
+            Again::Boot(want) => self.boot(want, false),
+            Again::Slots(announce) => self.go(Job::Slots(announce)),
         }
     }
 
@@ -507,10 +545,9 @@ impl Ctx {
                 }
                 self.show(Input::Slots(found));
             }
-            Err(e) => {
-                self.bot(e.message).await;
-                self.show(Input::Ended);
-            }
+            // Nothing said in the transcript: the reason and Try again stay below it until the
+            // slots come.
+            Err(e) => self.show(Input::Failed(e.message, Some(Again::Slots(announce)))),
         }
     }
 
@@ -625,21 +662,9 @@ impl Ctx {
                 ctx.show(Input::Email(slot));
                 return;
             }
-            // The latest answer per card; inserted one by one, as collecting would sort again.
-            let mut answers = std::collections::BTreeMap::new();
-            for answer in ctx.state.get_value().answers {
-                answers.insert(answer.card.0, answer.value);
-            }
-            let request = BookingRequest {
-                start: slot.start.clone(),
-                email: email.clone(),
-                name: None,
-                visitor_id: Some(ctx.ids.get_value().visitor).filter(|v| !v.is_empty()),
-                duration_minutes: Some(ctx.duration.get_value()),
-                dialogue_id: Some(ctx.dialogue.get_value().0).filter(|d| !d.is_empty()),
-                answers,
-            };
-            match ctx.api.book(&request).await {
+            let (visitor, dialogue) = (ctx.ids.get_value().visitor, ctx.dialogue.get_value().0);
+            let answers = ctx.state.get_value().answers;
+            match ctx.api.book(&slot.start, &email, &visitor, ctx.duration.get_value(), &dialogue, &answers).await {
                 Ok(booking) => {
                     if typed {
                         ctx.events.emit("email_captured", &ctx.detail(&[("email", email.into())]));
@@ -819,16 +844,25 @@ pub fn Chat(
             }
             Input::Booking => note(Some("status"), "Booking your meeting…".into()),
             Input::Ended => note(None, "This conversation has ended.".into()),
-            Input::Unavailable(reason) => note(Some("alert"), reason),
+            // Its Try again button is the one below (one view for it and Back).
+            Input::Failed(reason, _) => note(Some("alert"), reason),
         }
     };
-    let back_view = {
+    // Below the input: Try again after a failed call, or Back while the visitor is answering.
+    let more_view = {
         let ctx = ctx.clone();
         move || {
-            let answering = matches!(ctx.input.get(), Input::Choices(_) | Input::Capture(_) | Input::Slots(_));
+            let (label, again) = match ctx.input.get() {
+                Input::Failed(_, Some(again)) => ("Try again", Some(again)),
+                Input::Choices(_) | Input::Capture(_) | Input::Slots(_) if ctx.can_back.get() => ("Back", None),
+                _ => return None,
+            };
             let ctx = ctx.clone();
-            (answering && ctx.can_back.get()).then(|| {
-                view! { <button type="button" class="more" on:click=move |_| ctx.back()>"Back"</button> }
+            Some(view! {
+                <button type="button" class="more" on:click=move |_| match again.clone() {
+                    Some(again) => ctx.again(again),
+                    None => ctx.back(),
+                }>{label}</button>
             })
         }
     };
@@ -862,11 +896,13 @@ pub fn Chat(
                     <button type="button" class="close" aria-label="Close chat" on:click=close>"×"</button>
                 </div>
             </header>
+            // The loader writes here while the browser is offline (and empties it once online).
+            <p class="offline" role="status"></p>
             <Transcript lines=ctx.lines typing=ctx.typing/>
             <div class="input">
                 {documents_view}
                 {input_view}
-                {back_view}
+                {more_view}
                 <a class="privacy" hidden target="_blank" rel="noopener noreferrer">"Privacy policy"</a>
             </div>
         </div>

@@ -35,6 +35,7 @@ pub const CSS: &str = "\
 .choice:hover,.slot:hover,.email button{background:var(--c);color:var(--o)}\
 button:focus-visible,input:focus-visible{outline:3px solid #a5b4fc;outline-offset:1px}\
 .note{margin:0;opacity:.8}\
+.offline{margin:0;padding:6px 16px;font-size:13px;background:#fef3c7;color:#78350f}.offline:empty{display:none}\
 .privacy{display:block;margin-block-start:8px;font-size:12px;color:inherit;opacity:.7}.privacy[hidden]{display:none}\
 .email label{display:block;font-size:13px;margin-block-end:4px}\
 .email .row{display:flex;gap:8px}\

@@ -49,13 +49,17 @@ pub fn esbuild() -> PathBuf {
     node_modules().join("@esbuild/linux-x64/bin/esbuild")
 }
 
-/// Cargo's bin directory, where `cargo install` puts wasm-bindgen and worker-build.
-pub fn cargo_bin() -> PathBuf {
-    let home = std::env::var_os("CARGO_HOME")
+/// Cargo's home (`$CARGO_HOME`, else `~/.cargo`).
+pub fn cargo_home() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .unwrap_or_default();
-    home.join("bin")
+        .unwrap_or_default()
+}
+
+/// Cargo's bin directory, where `cargo install` puts wasm-bindgen and worker-build.
+pub fn cargo_bin() -> PathBuf {
+    cargo_home().join("bin")
 }
 
 /// A PATH with Node 22 and cargo's bin directory first.
