@@ -20,7 +20,8 @@ async function shot(page, name) {
 
 // A fresh visitor: a new browser context (no cookie, no storage) and a page whose errors,
 // console errors and network requests are recorded. With `offline`, the console errors
-// Chromium logs for requests made while the context is offline are expected and left out.
+// Chromium logs for requests made while the context is offline, or that the test aborts,
+// are expected and left out.
 async function visitor(options = {}, { offline } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, timezoneId: "Europe/Paris", ...options });
   const page = await context.newPage();
@@ -29,7 +30,7 @@ async function visitor(options = {}, { offline } = {}) {
   page.on("request", (r) => page.requests.push(r.url()));
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => {
-    if (offline && m.type() === "error" && /net::ERR_INTERNET_DISCONNECTED/.test(m.text())) return;
+    if (offline && m.type() === "error" && /net::ERR_(INTERNET_DISCONNECTED|FAILED)\b/.test(m.text())) return;
     if (m.type() === "error" || /Content.Security.Policy/i.test(m.text())) {
       problems.push(`console ${m.type()}: ${m.text()} (${m.location().url})`);
     }
@@ -571,6 +572,21 @@ const scenarios = {
     while (events.length < sent + 2 && Date.now() < deadline) await page.waitForTimeout(50);
     check(events.length === sent + 2, `${events.length - sent} of the 2 events made offline reached the edge`);
     await shot(page, "offline-back-online");
+
+    log("an event the network drops while the browser is online is sent again later");
+    await page.route("**/events", (route) => route.abort("failed"));
+    const dropped = page.waitForEvent("requestfailed", (r) => r.url().endsWith("/events"));
+    await page.locator("button.slot").first().click();
+    await page.locator("#confab-email").fill("ada@example.org");
+    await page.getByRole("button", { name: "Book", exact: true }).click();
+    await page.getByText(/You're booked with Agent \d/).waitFor();
+    await dropped;
+    const delivered = events.length;
+    await page.unroute("**/events");
+    // The first retry comes 5 s after the failure.
+    const retried = Date.now() + TIMEOUT;
+    while (events.length === delivered && Date.now() < retried) await page.waitForTimeout(100);
+    check(events.length === delivered + 1, `${events.length - delivered} of the 1 dropped event was sent again`);
     await context.close();
 
     log("a chat that could not be loaded offline loads once the connection is back");

@@ -18,6 +18,8 @@
 // Offline: while the browser has no connection, a line under the chat's header says so;
 // once it is back, the events the chat could not send go (`unsent`, at most 100 kept in
 // memory) and the chat tries again what failed (the chat itself, if it could not be loaded).
+// Events the network did not carry while the browser thought it was online are tried again
+// after 5 s, then twice as long each time (at most 5 min).
 //
 // Storage, once the visitor has interacted (never before): sessionStorage `confab:<site>`
 // holds o (the panel is open), s (arrival, ms since the epoch), t (teaser dismissed),
@@ -68,6 +70,7 @@
   const key = "confab:" + site;
   const api = base + "/api/v1/sites/" + encodeURIComponent(site);
   const unsent = [];
+  let retryIn = 5e3, retrying;
   const listeners = {};
   const queue = [];
   let host, root, launcher, panel, teaser, loading, control, mounting, opened, fired, dismissed, dialogue, ready, wanted, asked;
@@ -190,7 +193,10 @@
       return;
     }
     if (name === "close") return close();
-    if (name === "unsent") return unsent.length < 100 && unsent.push(detail);
+    if (name === "unsent") {
+      if (unsent.length < 100) unsent.push(detail);
+      return later();
+    }
     if (detail && detail.dialogue) dialogue = detail.dialogue;
     if (name === "triggered") {
       if (fired) return;
@@ -212,15 +218,31 @@
     return loading;
   }
 
+  // Sends the events the network did not carry; those it still does not are tried again later.
+  function resend() {
+    clearTimeout(retrying);
+    retrying = 0;
+    unsent.splice(0).forEach((body) => fetch(api + "/events", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    }).then(() => { retryIn = 5e3; }, () => {
+      unsent.push(body);
+      later();
+    }));
+  }
+
+  function later() {
+    if (retrying) return;
+    retrying = setTimeout(resend, retryIn);
+    retryIn = Math.min(retryIn * 2, 3e5);
+  }
+
   // The connection changed (or the chat was just mounted): the offline line, and back online
   // what failed is tried again.
   function connection() {
     const note = panel.querySelector(".offline");
     if (note) note.textContent = navigator.onLine ? "" : "You're offline. The chat will carry on when your connection is back.";
     if (!navigator.onLine) return;
-    unsent.splice(0).forEach((body) => fetch(api + "/events", {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-    }).catch(() => unsent.push(body)));
+    resend();
     if (control) control("online");
     else if (opened && !mounting) mount();
   }
