@@ -9,7 +9,7 @@
 //!
 //! What is DOM and storage glue lives in the loader, where it is far smaller than in wasm: the
 //! chat sends it messages through `emit` (`style`, `look`, `input`, `said`, `interacted`,
-//! `keep`; see `widget.js`).
+//! `keep`, `unsent`; see `widget.js`).
 
 use crate::answer_form::AnswerForm;
 use crate::api::{Api, Ids};
