@@ -587,6 +587,24 @@ const scenarios = {
     const retried = Date.now() + TIMEOUT;
     while (events.length === delivered && Date.now() < retried) await page.waitForTimeout(100);
     check(events.length === delivered + 1, `${events.length - delivered} of the 1 dropped event was sent again`);
+
+    log("an event not sent yet goes with the tab to the next page, which sends it");
+    const entry = () => page.evaluate(() => JSON.parse(sessionStorage.getItem("confab:demo")) || {});
+    await page.route("**/events", (route) => route.abort("failed"));
+    const lost = page.waitForEvent("requestfailed", (r) => r.url().endsWith("/events"));
+    await page.getByRole("button", { name: "Restart the conversation" }).click();
+    await page.getByRole("button", { name: "Book a meeting" }).click();
+    await lost;
+    await page.waitForFunction(() => (JSON.parse(sessionStorage.getItem("confab:demo")) || {}).u?.length === 1);
+    const kept = (await entry()).u[0];
+    check(kept.kind === "answer" && kept.card === "intent" && kept.value === "book", `kept: ${JSON.stringify(kept)}`);
+    const carried = page.waitForEvent("requestfinished",
+      (r) => r.url().endsWith("/events") && r.postDataJSON()?.kind === "answer" && r.postDataJSON()?.value === "book");
+    await page.getByRole("link", { name: "Pricing" }).click();
+    await page.waitForURL("**/pricing");
+    await page.unroute("**/events");
+    await carried;
+    await page.waitForFunction(() => !(JSON.parse(sessionStorage.getItem("confab:demo")) || {}).u);
     await context.close();
 
     log("a chat that could not be loaded offline loads once the connection is back");

@@ -16,15 +16,16 @@
 // root's stylesheets and the site's look, focus, the sound, and the tab's storage.
 //
 // Offline: while the browser has no connection, a line under the chat's header says so;
-// once it is back, the events the chat could not send go (`unsent`, at most 100 kept in
-// memory) and the chat tries again what failed (the chat itself, if it could not be loaded).
-// Events the network did not carry while the browser thought it was online are tried again
-// after 5 s, then twice as long each time (at most 5 min).
+// once it is back, the events the chat could not send go (`unsent`, at most 100, kept with
+// the tab's entry so a navigation does not lose them) and the chat tries again what failed
+// (the chat itself, if it could not be loaded). Events the network did not carry while the
+// browser thought it was online are tried again after 5 s, then twice as long each time (at
+// most 5 min).
 //
 // Storage, once the visitor has interacted (never before): sessionStorage `confab:<site>`
 // holds o (the panel is open), s (arrival, ms since the epoch), t (teaser dismissed),
 // th (the site's look, as CSS, so later pages draw the launcher right away), nt (the site's
-// branding turns the teaser off) and k (the key of the conversation, `confab:<site>:
+// branding turns the teaser off), u (events not sent yet, see Offline) and k (the key of the conversation, `confab:<site>:
 // <dialogue>:<version>`, which holds what the widget gives to keep: the dialogue as
 // published, the engine's state, the transcript; see widget/src/saved.rs).
 //
@@ -195,6 +196,7 @@
     if (name === "close") return close();
     if (name === "unsent") {
       if (unsent.length < 100) unsent.push(detail);
+      keepUnsent();
       return later();
     }
     if (detail && detail.dialogue) dialogue = detail.dialogue;
@@ -218,16 +220,22 @@
     return loading;
   }
 
-  // Sends the events the network did not carry; those it still does not are tried again later.
+  // The events not sent yet go with the tab's entry (which exists once the visitor interacted).
+  const keepUnsent = () => remember({ u: unsent.length ? unsent : undefined });
+
+  // Sends the events the network did not carry (finishing even if the page is left); those it
+  // still does not are tried again later.
   function resend() {
     clearTimeout(retrying);
     retrying = 0;
     unsent.splice(0).forEach((body) => fetch(api + "/events", {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), keepalive: true,
     }).then(() => { retryIn = 5e3; }, () => {
       unsent.push(body);
+      keepUnsent();
       later();
     }));
+    keepUnsent();
   }
 
   function later() {
@@ -430,6 +438,11 @@
     ready = { site };
     emit("ready", ready);
     if (saved.o) open(1, 1);
+    // Events an earlier page of this tab could not send.
+    if (Array.isArray(saved.u) && saved.u.length) {
+      unsent.push(...saved.u.slice(0, 100));
+      navigator.onLine ? resend() : later();
+    }
     const watchAll = (specs) => specs.forEach((spec) => {
       try {
         if (spec.trim()) watch(spec.trim());
