@@ -228,6 +228,7 @@
   function resend() {
     clearTimeout(retrying);
     retrying = 0;
+    if (!unsent.length) return;
     unsent.splice(0).forEach((body) => fetch(api + "/events", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), keepalive: true,
     }).then(() => { retryIn = 5e3; }, () => {
