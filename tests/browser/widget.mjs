@@ -236,6 +236,25 @@ const scenarios = {
     await page.getByRole("button", { name: "Book a meeting" }).click();
     const slot = page.locator("button.slot").first();
     await slot.waitFor();
+
+    log("More times shows the next twelve, and focus moves to the first of them");
+    const slots = page.locator("#confab-panel button.slot");
+    const first = await slots.count();
+    check(first === 12, `${first} slots shown at first, not 12`);
+    await page.getByRole("button", { name: "More times" }).click();
+    await slots.nth(12).waitFor();
+    const shown = await slots.count();
+    check(shown > 12 && shown <= 24, `${shown} slots after More times`);
+    const thirteenth = await slots.nth(12).getAttribute("aria-label");
+    const moved = await focused(page);
+    check(moved.label === thirteenth, `focus after More times: ${JSON.stringify(moved)}, not "${thirteenth}"`);
+
+    log("Back returns to the question; the same answer offers the slots again");
+    await page.getByRole("button", { name: "Back", exact: true }).click();
+    await page.getByRole("button", { name: "Book a meeting" }).waitFor();
+    check((await slots.count()) === 0, "the slots stayed after Back");
+    await page.getByRole("button", { name: "Book a meeting" }).click();
+    await slot.waitFor();
     const start = await slot.getAttribute("data-start");
     await slot.click();
     await page.locator("#confab-email").waitFor();

@@ -11,7 +11,7 @@
 // entry of sessionStorage, which exists once the visitor has used the chat in this tab (to
 // reopen the chat after a navigation and to count time on site). Pointer
 // over or focus on the launcher prefetches the widget, a click opens it. The chat itself is
-// a Leptos (wasm) app that renders into the panel and runs the conversation; this script
+// a Rust (wasm) app that draws into the panel and runs the conversation; this script
 // keeps what is DOM and storage glue (far smaller in JavaScript than in wasm): the shadow
 // root's stylesheets and the site's look, focus, the sound, and the tab's storage.
 //

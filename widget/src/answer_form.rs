@@ -1,65 +1,56 @@
-//! `AnswerForm`: one typed answer, for a capture card (email, phone, text) and for the email a
-//! booking needs. One component for both, as each distinct view is code of its own in the wasm.
+//! The answer form: one typed answer, for a capture card (email, phone, text) and for the
+//! email a booking needs. One builder for both.
 
-use leptos::prelude::*;
+use crate::dom;
+use web_sys::Element;
 
-/// Checks a typed answer: the value to send, or the sentence saying why not.
-pub type Check = fn(&str) -> Result<String, String>;
+/// The id of the line under the booking's email input that says why an email was refused.
+pub const ERROR_ID: &str = "confab-email-error";
 
-/// A labelled input with a submit button. With `check` (the booking's email), the answer is
-/// checked before it is sent and a refusal is announced under the input.
-#[component]
-pub fn AnswerForm(
+/// What the form asks for.
+pub struct Spec {
     /// The input's id, which the label points at.
-    id: &'static str,
+    pub id: &'static str,
     /// The label.
-    label: &'static str,
+    pub label: &'static str,
     /// The input's type (`email`, `tel`, `text`).
-    kind: &'static str,
+    pub kind: &'static str,
     /// The input's `autocomplete`.
-    autocomplete: &'static str,
+    pub autocomplete: &'static str,
     /// The input's `maxlength`.
-    maxlength: &'static str,
+    pub maxlength: &'static str,
     /// The submit button's text.
-    button: &'static str,
-    /// Checks the typed text: the value to send, or the sentence saying why not.
-    #[prop(optional)]
-    check: Option<Check>,
-    /// Called with the answer (as `check` returned it, when there is one).
-    on_submit: Callback<String>,
-) -> impl IntoView {
-    let value = RwSignal::new(String::new());
-    // Empty when there is nothing to say (every refusal has a message).
-    let error = RwSignal::new(String::new());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let typed = value.get_untracked();
-        match check.map_or(Ok(typed.clone()), |check| check(&typed)) {
-            Ok(answer) => {
-                error.set(String::new());
-                on_submit.run(answer);
-            }
-            Err(why) => error.set(why),
-        }
-    };
-    let error_id = "confab-email-error";
-    view! {
-        <form class="email" on:submit=submit novalidate>
-            <label for=id>{label}</label>
-            <div class="row">
-                <input
-                    id=id
-                    type=kind
-                    autocomplete=autocomplete
-                    maxlength=maxlength
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                    aria-invalid=move || check.map(|_| if error.with(String::is_empty) { "false" } else { "true" })
-                    aria-describedby=check.map(|_| error_id)
-                />
-                <button type="submit">{button}</button>
-            </div>
-            {check.map(|_| view! { <p id=error_id class="error" role="alert">{move || error.get()}</p> })}
-        </form>
+    pub button: &'static str,
+    /// The answer is checked before it is sent, and a refusal is announced under the input
+    /// (the booking's email; a capture's answer is checked by the engine instead).
+    pub checked: bool,
+}
+
+/// Appends a labelled input with a submit button to `parent`. The chat handles its `submit`.
+pub fn add(parent: &Element, spec: &Spec) {
+    let form = dom::add(parent, "form", &[("class", "email"), ("novalidate", "")], "");
+    dom::add(&form, "label", &[("for", spec.id)], spec.label);
+    let row = dom::add(&form, "div", &[("class", "row")], "");
+    let input = dom::add(
+        &row,
+        "input",
+        &[("id", spec.id), ("type", spec.kind), ("autocomplete", spec.autocomplete), ("maxlength", spec.maxlength)],
+        "",
+    );
+    dom::add(&row, "button", &[("type", "submit")], spec.button);
+    if spec.checked {
+        dom::set(&input, "aria-invalid", "false");
+        dom::set(&input, "aria-describedby", ERROR_ID);
+        dom::add(&form, "p", &[("id", ERROR_ID), ("class", "error"), ("role", "alert")], "");
+    }
+}
+
+/// Says under the form why its answer was refused.
+pub fn refuse(form: &Element, why: &str) {
+    if let Some(input) = dom::find(form, "input") {
+        dom::set(&input, "aria-invalid", "true");
+    }
+    if let Some(error) = dom::find(form, ".error") {
+        error.set_text_content(Some(why));
     }
 }

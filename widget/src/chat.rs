@@ -1,7 +1,13 @@
-//! `Chat`: the conversation. It runs the dialogue engine from `confab-domain` and interprets
-//! its effects: bot messages (after the configured typing delay), buttons, captures (email,
-//! phone, text) with the engine's reasons for refusing an answer, document links, goals
-//! (forwarded as `goal_reached`), slot offers, the email capture and the booking.
+//! The chat panel and the conversation. [`mount`] draws the panel; [`Ctx`] runs the dialogue
+//! engine from `confab-domain` and interprets its effects: bot messages (after the configured
+//! typing delay), buttons, captures (email, phone, text) with the engine's reasons for refusing
+//! an answer, document links, goals (forwarded as `goal_reached`), slot offers, the email
+//! capture and the booking.
+//!
+//! The view is drawn with `dom.rs` where it changes: `say` appends a line to the transcript,
+//! `show` replaces what is below it (`render`), and one listener on the panel takes every
+//! click and submit, which the controls route with `data-a` (and `data-i`, a position in the
+//! list shown).
 //!
 //! Once the visitor has interacted (opened the chat themselves, or answered), the conversation
 //! is handed to the loader to keep (`saved.rs`) at each point where it waits for them, and the
@@ -11,22 +17,21 @@
 //! chat sends it messages through `emit` (`style`, `look`, `input`, `said`, `interacted`,
 //! `keep`, `unsent`; see `widget.js`).
 
-use crate::answer_form::AnswerForm;
 use crate::api::{Api, Ids};
 use crate::kept::Kept;
 use crate::saved::{self, Conversation};
-use crate::slot_picker::SlotPicker;
 use crate::transcript::{Line, Speaker, Transcript};
-use crate::{decode, time};
+use crate::{answer_form, decode, dom, slot_picker, time};
 use confab_domain::api::{Branding, PublishedDialogue, Slot, Visitor};
 use confab_domain::dialogue::{CaptureKind, Card, Choice, Context, Effect, Event, Flow, State, step};
 use confab_domain::email::Email;
 use js_sys::{Object, Reflect};
-use leptos::prelude::*;
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
+use web_sys::Element;
 
 /// Forwards chat events (`triggered`, `engaged`, `completed`, `email_captured`,
 /// `meeting_booked`, `goal_reached`) and the `close` request to the loader.
@@ -102,7 +107,7 @@ enum Again {
 /// The chat's handle, shared by every handler and background job: one reference count to
 /// clone and drop instead of each field's.
 #[derive(Clone)]
-struct Ctx(Arc<Shared>);
+struct Ctx(Rc<Shared>);
 
 impl std::ops::Deref for Ctx {
     type Target = Shared;
@@ -116,9 +121,17 @@ impl std::ops::Deref for Ctx {
 struct Shared {
     api: Api,
     events: Events,
-    lines: RwSignal<Vec<Line>>,
-    input: RwSignal<Input>,
-    typing: RwSignal<bool>,
+    /// The panel's root (`.chat`), labelled with the bot's name.
+    root: Element,
+    /// The bot's name in the header.
+    name: Element,
+    transcript: Transcript,
+    /// Where the input, the documents and the Back or Try again button are drawn.
+    area: Element,
+    lines: Kept<Vec<Line>>,
+    input: Kept<Input>,
+    /// How many slots the picker shows.
+    shown: Kept<usize>,
     flow: Kept<Option<Flow>>,
     /// The running dialogue as the edge sent it, kept with the conversation.
     json: Kept<JsValue>,
@@ -126,9 +139,9 @@ struct Shared {
     delay_ms: Kept<u32>,
     engaged: Kept<bool>,
     /// Whether the visitor can go back to the previous question or capture.
-    can_back: RwSignal<bool>,
+    can_back: Kept<bool>,
     /// Documents shown so far: (title, `https://` address, or a link of this edge).
-    documents: RwSignal<Vec<(String, String)>>,
+    documents: Kept<Vec<(String, String)>>,
     /// What the engine knows about the visitor: the lead's fields once they are known.
     context: Kept<Context>,
     /// The visitor's and the session's ids.
@@ -141,7 +154,6 @@ struct Shared {
     interacted: Kept<bool>,
     /// Bumped when the conversation starts over; what an older one still had to say is dropped.
     generation: Kept<u32>,
-    bot_name: RwSignal<String>,
 }
 
 impl Ctx {
@@ -178,34 +190,111 @@ impl Ctx {
     }
 
     fn say(&self, from: Speaker, text: String) {
-        self.lines.update(|lines| {
-            let id = lines.len();
-            lines.push(Line { id, from, text });
-        });
+        let line = Line { from, text };
+        self.transcript.add(&line);
+        self.lines.update_value(|lines| lines.push(line));
         self.changed();
     }
 
     /// Shows `input` below the transcript.
     fn show(&self, input: Input) {
-        self.input.set(input);
+        if let Input::Slots(slots) = &input {
+            self.shown.set_value(slot_picker::PAGE.min(slots.len()));
+        }
+        self.input.set_value(input);
+        self.render();
         self.changed();
+    }
+
+    /// Adds a document link below the transcript.
+    fn document(&self, title: String, url: String) {
+        self.documents.update_value(|docs| docs.push((title, url)));
+        self.render();
+    }
+
+    /// Draws what is below the transcript: the documents, the input and the Back or Try again
+    /// button. Links are text with an `https://` address (or one of this edge), never HTML.
+    fn render(&self) {
+        let area = &self.area;
+        area.set_text_content(None);
+        self.documents.with_value(|documents| {
+            if documents.is_empty() {
+                return;
+            }
+            let nav = dom::add(area, "nav", &[("class", "note"), ("aria-label", "Documents")], "");
+            for (title, url) in documents {
+                dom::add(&nav, "a", &[("href", url), ("target", "_blank"), ("rel", "noopener")], title);
+                let _ = nav.append_with_str_1(" ");
+            }
+        });
+        let input = self.input.get_value();
+        let form = |spec| answer_form::add(area, &spec);
+        match &input {
+            Input::Wait => {}
+            Input::Choices(choices) => {
+                let group =
+                    dom::add(area, "div", &[("class", "choices"), ("role", "group"), ("aria-label", "Answers")], "");
+                for (i, choice) in choices.iter().enumerate() {
+                    let i = i.to_string();
+                    let attributes = [("type", "button"), ("class", "choice"), ("data-a", "c"), ("data-i", &i)];
+                    dom::add(&group, "button", &attributes, &choice.label);
+                }
+            }
+            Input::Capture(kind) => {
+                let (kind, autocomplete, label) = match kind {
+                    CaptureKind::Email => ("email", "email", "Your email"),
+                    CaptureKind::Phone => ("tel", "tel", "Your phone number"),
+                    CaptureKind::Text => ("text", "off", "Your answer"),
+                };
+                form(answer_form::Spec {
+                    id: "confab-answer",
+                    label,
+                    kind,
+                    autocomplete,
+                    maxlength: "1000",
+                    button: "Send",
+                    checked: false,
+                });
+            }
+            Input::LoadingSlots => note(area, "status", "Looking for free times…"),
+            Input::Slots(slots) => slot_picker::add(area, slots, self.shown.get_value()),
+            Input::Email(_) => form(answer_form::Spec {
+                id: "confab-email",
+                label: "Your email",
+                kind: "email",
+                autocomplete: "email",
+                maxlength: "254",
+                button: "Book",
+                checked: true,
+            }),
+            Input::Booking => note(area, "status", "Booking your meeting…"),
+            Input::Ended => note(area, "", "This conversation has ended."),
+            Input::Failed(reason, _) => note(area, "alert", reason),
+        }
+        // Below the input: Try again after a failed call, or Back while the visitor is answering.
+        let more = match input {
+            Input::Failed(_, Some(_)) => "Try again",
+            Input::Choices(_) | Input::Capture(_) | Input::Slots(_) if self.can_back.get_value() => "Back",
+            _ => return,
+        };
+        dom::add(area, "button", &[("type", "button"), ("class", "more"), ("data-a", "m")], more);
     }
 
     /// The conversation changed: it is kept, and the loader moves focus to new controls.
     fn changed(&self) {
-        let busy = self.input.with_untracked(|i| matches!(i, Input::Wait | Input::LoadingSlots | Input::Booking));
+        let busy = self.input.with_value(|i| matches!(i, Input::Wait | Input::LoadingSlots | Input::Booking));
         self.save();
         self.events.emit("input", &busy.into());
     }
 
     async fn bot(&self, text: String) {
         let generation = self.generation.get_value();
-        self.typing.set(true);
+        self.transcript.typing(true);
         sleep(self.delay_ms.get_value()).await;
         if self.generation.get_value() != generation {
             return;
         }
-        self.typing.set(false);
+        self.transcript.typing(false);
         self.say(Speaker::Bot, text);
         self.events.emit("said", &JsValue::NULL);
     }
@@ -227,7 +316,7 @@ impl Ctx {
         if !self.interacted.get_value() || self.dialogue.with_value(|d| d.0.is_empty()) {
             return;
         }
-        let slot = match self.input.get_untracked() {
+        let slot = match self.input.get_value() {
             Input::Email(slot) => Some(slot),
             // Slots that could not be fetched are asked for again on the next page.
             Input::Choices(_)
@@ -240,8 +329,8 @@ impl Ctx {
         let conversation = Conversation {
             dialogue: self.json.get_value(),
             state: self.state.get_value(),
-            lines: self.lines.get_untracked(),
-            documents: self.documents.get_untracked(),
+            lines: self.lines.get_value(),
+            documents: self.documents.get_value(),
             engaged: self.engaged.get_value(),
             slot,
         };
@@ -266,13 +355,16 @@ impl Ctx {
             _ if saved.state.ended => Input::Ended,
             _ => return false,
         };
-        self.can_back.set(saved.state.can_go_back(&flow));
+        self.can_back.set_value(saved.state.can_go_back(&flow));
         self.flow.set_value(Some(flow));
         self.dialogue.set_value((dialogue.id, dialogue.version));
         self.json.set_value(saved.dialogue);
         self.state.set_value(saved.state);
-        self.lines.set(saved.lines);
-        self.documents.set(saved.documents);
+        for line in &saved.lines {
+            self.transcript.add(line);
+        }
+        self.lines.set_value(saved.lines);
+        self.documents.set_value(saved.documents);
         self.engaged.set_value(saved.engaged);
         if matches!(input, Input::LoadingSlots) {
             self.go(Job::Slots(false));
@@ -323,7 +415,8 @@ impl Ctx {
     /// side and offsets, font, avatar, privacy link), the teaser and the sound in the loader,
     /// given the branding as the edge sent it.
     fn brand(&self, branding: &Branding, json: &JsValue) {
-        self.bot_name.set(branding.bot_name.clone());
+        self.name.set_text_content(Some(&branding.bot_name));
+        dom::set(&self.root, "aria-label", &format!("Chat with {}", branding.bot_name));
         self.delay_ms.set_value(branding.typing_delay_ms.min(3000));
         self.events.emit("look", json);
     }
@@ -348,10 +441,10 @@ impl Ctx {
     /// Empties the transcript and drops what the conversation still had to say.
     fn clear(&self) {
         self.generation.update_value(|g| *g += 1);
-        self.typing.set(false);
+        self.transcript.clear();
+        self.lines.set_value(Vec::new());
+        self.documents.set_value(Vec::new());
         self.show(Input::Wait);
-        self.lines.set(Vec::new());
-        self.documents.set(Vec::new());
     }
 
     /// The Restart button: the conversation starts over on the same dialogue version (after a
@@ -421,10 +514,59 @@ impl Ctx {
         }
     }
 
+    /// A click or a submit in the panel: the control says what it is with `data-a` (and
+    /// `data-i`, its position in the list shown).
+    fn handle(&self, event: &web_sys::Event) {
+        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+        if event.type_() == "submit" {
+            event.prevent_default();
+            self.submit(&target);
+            return;
+        }
+        let Some(control) = target.closest("[data-a]").ok().flatten() else { return };
+        let i = control.get_attribute("data-i").and_then(|i| i.parse::<usize>().ok()).unwrap_or(0);
+        match (control.get_attribute("data-a").as_deref(), self.input.get_value()) {
+            (Some("c"), Input::Choices(mut choices)) if i < choices.len() => self.choose(choices.swap_remove(i)),
+            (Some("s"), Input::Slots(mut slots)) if i < slots.len() => self.pick(slots.swap_remove(i)),
+            (Some("t"), Input::Slots(slots)) => {
+                // More times: the first of them takes the focus the removed button had.
+                let first = self.shown.get_value();
+                self.shown.set_value((first + slot_picker::PAGE).min(slots.len()));
+                self.render();
+                let next = dom::find(&self.area, &format!("[data-i=\"{first}\"]"));
+                if let Some(next) = next.and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    let _ = next.focus();
+                }
+            }
+            (Some("m"), Input::Failed(_, Some(again))) => self.again(again),
+            (Some("m"), _) => self.back(),
+            (Some("r"), _) => self.restart(),
+            (Some("x"), _) => self.events.emit("close", &JsValue::NULL),
+            _ => {}
+        }
+    }
+
+    /// The answer form was sent: a capture's answer, or the email a booking needs (checked
+    /// here first, and refused under the input).
+    fn submit(&self, form: &Element) {
+        let Some(input) = dom::find(form, "input").and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+            return;
+        };
+        let typed = input.value();
+        match self.input.get_value() {
+            Input::Capture(kind) => self.answer(typed, kind),
+            Input::Email(slot) => match checked_email(&typed) {
+                Ok(email) => self.book(slot, email, true),
+                Err(why) => answer_form::refuse(form, &why),
+            },
+            _ => {}
+        }
+    }
+
     /// The connection is back: what failed for want of it runs again (the loader sends the
     /// events it did not carry).
     fn online(&self) {
-        if let Input::Failed(_, Some(again)) = self.input.get_untracked() {
+        if let Input::Failed(_, Some(again)) = self.input.get_value() {
             self.again(again);
         }
     }
@@ -464,7 +606,7 @@ impl Ctx {
         let Some(stepped) = stepped else { return };
         match stepped {
             Ok((can_back, state, effects)) => {
-                self.can_back.set(can_back);
+                self.can_back.set_value(can_back);
                 self.state.set_value(state);
                 let mut refused = false;
                 for effect in effects {
@@ -505,7 +647,7 @@ impl Ctx {
                 // Only https links are followed; anything else stays text (the validator refuses
                 // it before publishing, this guards flows that were never validated).
                 if url.starts_with("https://") {
-                    self.documents.update(|docs| docs.push((title, url)));
+                    self.document(title, url);
                 }
             }
             Effect::ReachGoal { name, score } => {
@@ -682,7 +824,7 @@ impl Ctx {
                     ctx.bot(text).await;
                     // The invitation link comes from this edge; any other address is not followed.
                     if let Some(url) = booking.invite_url.filter(|u| ctx.api.is_own(u)) {
-                        ctx.documents.update(|docs| docs.push(("Add to your calendar (.ics)".into(), url)));
+                        ctx.document("Add to your calendar (.ics)".into(), url);
                     }
                     ctx.go(Job::Step(Event::Booked));
                 }
@@ -739,172 +881,82 @@ fn checked_email(typed: &str) -> Result<String, String> {
     Email::parse(typed).map(|email| email.to_string()).map_err(|e| e.to_string())
 }
 
-/// A line of status below the transcript. One view for every such line, as each distinct view
-/// is code of its own in the wasm.
-fn note(role: Option<&'static str>, text: String) -> AnyView {
-    view! { <p class="note" role=role>{text}</p> }.into_any()
+/// A line of status below the transcript (`role`: `status`, `alert`, or none when empty).
+fn note(parent: &Element, role: &str, text: &str) {
+    let element = dom::add(parent, "p", &[("class", "note")], text);
+    if !role.is_empty() {
+        dom::set(&element, "role", role);
+    }
 }
 
-/// The chat panel's content.
-#[component]
-pub fn Chat(
-    /// The edge's origin.
-    base: String,
-    /// The site id.
-    site: String,
-    /// Where chat events go.
-    events: Events,
-    /// How the loader opened the chat.
-    options: Options,
-) -> impl IntoView {
-    let ctx = Ctx(Arc::new(Shared {
-        api: Api::new(&base, &site),
+/// Draws the chat panel in `panel` and starts the conversation: the one kept in this tab, or
+/// the dialogue the edge picks for this page.
+pub fn mount(panel: &Element, base: &str, site: &str, events: Events, options: Options) {
+    let root = dom::add(
+        panel,
+        "div",
+        &[("class", "chat"), ("role", "dialog"), ("tabindex", "-1"), ("aria-label", "Chat with Chat")],
+        "",
+    );
+    let head = dom::add(&root, "header", &[("class", "head")], "");
+    let who = dom::add(&head, "div", &[("class", "who")], "");
+    dom::add(&who, "img", &[("class", "avatar"), ("alt", ""), ("hidden", "")], "");
+    let name = dom::add(&who, "span", &[("class", "name")], "Chat");
+    let tools = dom::add(&head, "div", &[("class", "tools")], "");
+    let restart =
+        [("type", "button"), ("class", "restart"), ("aria-label", "Restart the conversation"), ("data-a", "r")];
+    dom::add(&tools, "button", &restart, "Restart");
+    dom::add(
+        &tools,
+        "button",
+        &[("type", "button"), ("class", "close"), ("aria-label", "Close chat"), ("data-a", "x")],
+        "×",
+    );
+    // The loader writes here while the browser is offline (and empties it once online).
+    dom::add(&root, "p", &[("class", "offline"), ("role", "status")], "");
+    let transcript = Transcript::new(&root);
+    let below = dom::add(&root, "div", &[("class", "input")], "");
+    let area = dom::add(&below, "div", &[], "");
+    let privacy = [("class", "privacy"), ("hidden", ""), ("target", "_blank"), ("rel", "noopener noreferrer")];
+    dom::add(&below, "a", &privacy, "Privacy policy");
+    let ctx = Ctx(Rc::new(Shared {
+        api: Api::new(base, site),
         events,
-        lines: RwSignal::new(Vec::new()),
-        input: RwSignal::new(Input::Wait),
-        typing: RwSignal::new(false),
+        root: root.clone(),
+        name,
+        transcript,
+        area,
+        lines: Kept::new(Vec::new()),
+        input: Kept::new(Input::Wait),
+        shown: Kept::new(0),
         flow: Kept::new(None),
         json: Kept::new(JsValue::NULL),
         state: Kept::new(State::default()),
         delay_ms: Kept::new(0),
         engaged: Kept::new(false),
-        can_back: RwSignal::new(false),
-        documents: RwSignal::new(Vec::new()),
+        can_back: Kept::new(false),
+        documents: Kept::new(Vec::new()),
         context: Kept::new(Context::default()),
         ids: Kept::new(Ids::load()),
         dialogue: Kept::new((String::new(), 0)),
         duration: Kept::new(30),
         interacted: Kept::new(false),
         generation: Kept::new(0),
-        bot_name: RwSignal::new(String::from("Chat")),
     }));
+    // One listener for every button and form of the panel, which say what they are with
+    // `data-a` (and `data-i`, a position in the list shown).
+    let handler = {
+        let ctx = ctx.clone();
+        Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| ctx.handle(&event))
+    };
+    for kind in ["click", "submit"] {
+        let _ = root.add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
+    }
+    handler.forget();
     CHAT.with(|c| *c.borrow_mut() = Some(ctx.clone()));
     let resumed = ctx.resume(&options.kept);
     if options.visitor {
         ctx.interact();
     }
     ctx.boot(options.dialogue, resumed);
-    let close = {
-        let ctx = ctx.clone();
-        move |_| ctx.events.emit("close", &JsValue::NULL)
-    };
-    let restart = {
-        let ctx = ctx.clone();
-        move |_| ctx.restart()
-    };
-    let input_view = {
-        let ctx = ctx.clone();
-        move || match ctx.input.get() {
-            Input::Wait => ().into_any(),
-            Input::Choices(choices) => {
-                let ctx = ctx.clone();
-                view! {
-                    <div class="choices" role="group" aria-label="Answers">
-                        {choices
-                            .into_iter()
-                            .map(|choice| {
-                                let ctx = ctx.clone();
-                                let shown = choice.label.clone();
-                                view! {
-                                    <button type="button" class="choice" on:click=move |_| ctx.choose(choice.clone())>
-                                        {shown}
-                                    </button>
-                                }
-                            })
-                            .collect_view()}
-                    </div>
-                }
-                .into_any()
-            }
-            Input::Capture(kind) => {
-                let ctx = ctx.clone();
-                let (input, autocomplete, label) = match kind {
-                    CaptureKind::Email => ("email", "email", "Your email"),
-                    CaptureKind::Phone => ("tel", "tel", "Your phone number"),
-                    CaptureKind::Text => ("text", "off", "Your answer"),
-                };
-                view! {
-                    <AnswerForm id="confab-answer" label=label kind=input autocomplete=autocomplete maxlength="1000"
-                        button="Send" on_submit=Callback::new(move |text| ctx.answer(text, kind))/>
-                }
-                .into_any()
-            }
-            Input::LoadingSlots => note(Some("status"), "Looking for free times…".into()),
-            Input::Slots(slots) => {
-                let ctx = ctx.clone();
-                view! { <SlotPicker slots=slots on_pick=Callback::new(move |s| ctx.pick(s))/> }.into_any()
-            }
-            Input::Email(slot) => {
-                let ctx = ctx.clone();
-                view! {
-                    <AnswerForm id="confab-email" label="Your email" kind="email" autocomplete="email" maxlength="254"
-                        button="Book" check=checked_email on_submit=Callback::new(move |email| ctx.book(slot.clone(), email, true))/>
-                }
-                    .into_any()
-            }
-            Input::Booking => note(Some("status"), "Booking your meeting…".into()),
-            Input::Ended => note(None, "This conversation has ended.".into()),
-            // Its Try again button is the one below (one view for it and Back).
-            Input::Failed(reason, _) => note(Some("alert"), reason),
-        }
-    };
-    // Below the input: Try again after a failed call, or Back while the visitor is answering.
-    let more_view = {
-        let ctx = ctx.clone();
-        move || {
-            let (label, again) = match ctx.input.get() {
-                Input::Failed(_, Some(again)) => ("Try again", Some(again)),
-                Input::Choices(_) | Input::Capture(_) | Input::Slots(_) if ctx.can_back.get() => ("Back", None),
-                _ => return None,
-            };
-            let ctx = ctx.clone();
-            Some(view! {
-                <button type="button" class="more" on:click=move |_| match again.clone() {
-                    Some(again) => ctx.again(again),
-                    None => ctx.back(),
-                }>{label}</button>
-            })
-        }
-    };
-    // Links are rendered as text with an href, never as HTML; the address is https only.
-    let documents = ctx.documents;
-    let documents_view = move || {
-        let documents = documents.get();
-        (!documents.is_empty()).then(|| {
-            view! {
-                <nav class="note" aria-label="Documents">
-                    {documents
-                        .into_iter()
-                        .map(|(title, url)| view! { <a href=url target="_blank" rel="noopener">{title}</a>" " })
-                        .collect_view()}
-                </nav>
-            }
-        })
-    };
-    let bot_name = ctx.bot_name;
-    view! {
-        <div class="chat" role="dialog" tabindex="-1" aria-label=move || format!("Chat with {}", bot_name.get())>
-            <header class="head">
-                <div class="who">
-                    <img class="avatar" alt="" hidden/>
-                    <span class="name">{move || bot_name.get()}</span>
-                </div>
-                <div class="tools">
-                    <button type="button" class="restart" aria-label="Restart the conversation" on:click=restart>
-                        "Restart"
-                    </button>
-                    <button type="button" class="close" aria-label="Close chat" on:click=close>"×"</button>
-                </div>
-            </header>
-            // The loader writes here while the browser is offline (and empties it once online).
-            <p class="offline" role="status"></p>
-            <Transcript lines=ctx.lines typing=ctx.typing/>
-            <div class="input">
-                {documents_view}
-                {input_view}
-                {more_view}
-                <a class="privacy" hidden target="_blank" rel="noopener noreferrer">"Privacy policy"</a>
-            </div>
-        </div>
-    }
 }

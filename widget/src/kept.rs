@@ -1,17 +1,15 @@
-//! `Kept`: a value the chat's handlers share without a view tracking it.
+//! `Kept`: a value the chat's handlers and background jobs share.
 
-use std::sync::{Mutex, PoisonError};
+use std::cell::RefCell;
 
-/// A value the chat keeps for itself (no view tracks it), read by copy: a plain `Mutex`
-/// (without threads, a flag) rather than Leptos' `StoredValue`, whose access through the
-/// reactive arena is compiled again for every type it holds. Each access holds the lock only
-/// for itself, so it is never taken twice.
-pub struct Kept<T>(Mutex<T>);
+/// A value the chat keeps, read by copy. Each access borrows only for itself and never calls
+/// out while it does, so it is never borrowed twice.
+pub struct Kept<T>(RefCell<T>);
 
 impl<T: Clone> Kept<T> {
     /// Keeps `value`.
     pub fn new(value: T) -> Self {
-        Kept(Mutex::new(value))
+        Kept(RefCell::new(value))
     }
 
     /// A copy of the value.
@@ -26,11 +24,11 @@ impl<T: Clone> Kept<T> {
 
     /// Changes the value in place.
     pub fn update_value(&self, change: impl FnOnce(&mut T)) {
-        change(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner));
+        change(&mut self.0.borrow_mut());
     }
 
     /// What `read` makes of the value.
     pub fn with_value<R>(&self, read: impl FnOnce(&T) -> R) -> R {
-        read(&self.0.lock().unwrap_or_else(PoisonError::into_inner))
+        read(&self.0.borrow())
     }
 }

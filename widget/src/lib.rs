@@ -1,15 +1,15 @@
-//! Confab's visitor chat: a Leptos (CSR) app that `widget.js` mounts inside its Shadow DOM.
+//! Confab's visitor chat, compiled to wasm, which `widget.js` mounts inside its Shadow DOM.
 //!
 //! No panics here: a panic would break a customer's page. Every fallible call maps to a
 //! message the visitor can read.
 
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 mod answer_form;
 mod api;
 mod chat;
 mod decode;
+mod dom;
 mod kept;
 mod saved;
 mod slot_picker;
@@ -22,7 +22,7 @@ mod transcript;
 /// events and its messages to the loader, and `options` says how the chat was opened
 /// (`{visitor, dialogue, kept}`, see `chat::Options`). Later commands come through [`control`].
 #[wasm_bindgen]
-pub fn mount(panel: web_sys::HtmlElement, base: String, site: String, emit: js_sys::Function, options: JsValue) {
+pub fn mount(panel: web_sys::Element, base: String, site: String, emit: js_sys::Function, options: JsValue) {
     let events = chat::Events(emit);
     events.emit("style", &style::CSS.into());
     let options = chat::Options {
@@ -30,8 +30,7 @@ pub fn mount(panel: web_sys::HtmlElement, base: String, site: String, emit: js_s
         dialogue: decode::string(&options, "dialogue"),
         kept: decode::field(&options, "kept"),
     };
-    leptos::mount::mount_to(panel, move || view! { <chat::Chat base=base site=site events=events options=options/> })
-        .forget();
+    chat::mount(&panel, &base, &site, events, options);
 }
 
 /// The loader's commands to the mounted chat: `open` (`{visitor}`), `close`, `start` (a

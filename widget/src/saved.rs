@@ -42,14 +42,13 @@ pub fn read(kept: &JsValue) -> Option<(PublishedDialogue, Conversation)> {
     let json = field(kept, "dialogue");
     let dialogue = decode::dialogue(&json)?;
     let state = decode::state(&field(kept, "state"))?;
-    // Plain loops, smaller in the wasm than iterator chains; an unreadable entry is skipped
-    // (a line keeps its position as its id).
+    // Plain loops, smaller in the wasm than iterator chains; an unreadable entry is skipped.
     let mut lines = Vec::new();
-    for (id, line) in list(kept, "lines").iter().enumerate() {
+    for line in &list(kept, "lines") {
         let (from, text) = pair(line);
         let from = if from.as_f64() == Some(1.0) { Speaker::Visitor } else { Speaker::Bot };
         if let Some(text) = text {
-            lines.push(Line { id, from, text });
+            lines.push(Line { from, text });
         }
     }
     let mut documents = Vec::new();

@@ -1,6 +1,8 @@
-//! `Transcript`: the conversation so far, announced to screen readers as it grows.
+//! The transcript: the conversation so far, in a polite live region (`role="log"`) so screen
+//! readers announce each new line, with a typing indicator while the bot "types".
 
-use leptos::prelude::*;
+use crate::dom;
+use web_sys::Element;
 
 /// Who said a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,46 +16,64 @@ pub enum Speaker {
 /// One line of the conversation. Text is always rendered as text, never as HTML.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
-    /// Position in the transcript (stable key).
-    pub id: usize,
     /// Who said it.
     pub from: Speaker,
     /// What was said.
     pub text: String,
 }
 
-/// The message list: a polite live region, with a typing indicator while the bot "types".
-#[component]
-pub fn Transcript(
-    /// The lines, oldest first.
-    lines: RwSignal<Vec<Line>>,
-    /// Whether the bot is typing.
-    typing: RwSignal<bool>,
-) -> impl IntoView {
-    let list: NodeRef<leptos::html::Div> = NodeRef::new();
-    Effect::new(move |_| {
-        lines.track();
-        typing.track();
-        if let Some(el) = list.get() {
-            // After the browser has laid out the new line, so the newest message is fully visible.
-            request_animation_frame(move || el.set_scroll_top(el.scroll_height()));
+/// The message list and its typing indicator.
+pub struct Transcript {
+    log: Element,
+    typing: Element,
+}
+
+impl Transcript {
+    /// An empty transcript at the end of `parent`.
+    pub fn new(parent: &Element) -> Self {
+        let log = dom::add(
+            parent,
+            "div",
+            &[("class", "log"), ("role", "log"), ("aria-live", "polite"), ("aria-relevant", "additions")],
+            "",
+        );
+        // Kept out of the list until the bot types; three dots drawn by CSS.
+        let typing = dom::add(&log, "p", &[("class", "msg bot typing"), ("aria-label", "typing")], "");
+        for _ in 0..3 {
+            dom::add(&typing, "span", &[], "");
         }
-    });
-    view! {
-        <div class="log" role="log" aria-live="polite" aria-relevant="additions" node_ref=list>
-            // Lines are only ever appended, so a positional (unkeyed) list is exact and smaller.
-            {move || {
-                lines
-                    .get()
-                    .into_iter()
-                    .map(|line| view! { <p class=if line.from == Speaker::Bot { "msg bot" } else { "msg me" }>{line.text}</p> })
-                    .collect_view()
-            }}
-            {move || {
-                typing
-                    .get()
-                    .then(|| view! { <p class="msg bot typing" aria-label="typing"><span></span><span></span><span></span></p> })
-            }}
-        </div>
+        typing.remove();
+        Transcript { log, typing }
+    }
+
+    /// Appends `line` (lines are only ever appended, above the typing indicator).
+    pub fn add(&self, line: &Line) {
+        let class = if line.from == Speaker::Bot { "msg bot" } else { "msg me" };
+        dom::add(&self.log, "p", &[("class", class)], &line.text);
+        if self.typing.parent_node().is_some() {
+            let _ = self.log.append_child(&self.typing);
+        }
+        self.scroll();
+    }
+
+    /// Shows or hides the typing indicator.
+    pub fn typing(&self, on: bool) {
+        if on {
+            let _ = self.log.append_child(&self.typing);
+            self.scroll();
+        } else {
+            self.typing.remove();
+        }
+    }
+
+    /// Empties the transcript.
+    pub fn clear(&self) {
+        self.log.set_text_content(None);
+    }
+
+    /// Scrolls to the newest line. Reading `scrollHeight` lays the new line out first, so it is
+    /// fully visible.
+    fn scroll(&self) {
+        self.log.set_scroll_top(self.log.scroll_height());
     }
 }

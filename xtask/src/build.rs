@@ -2,7 +2,7 @@
 //! (worker-build), and the `dist/` directory the edge serves as static assets.
 
 use crate::project::{self, run};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use std::path::Path;
 use std::process::Command;
 
@@ -72,12 +72,11 @@ pub fn apps() -> Result<()> {
     ]))?;
     let dist = project::dist();
     std::fs::create_dir_all(&dist).context("creating dist/")?;
-    bindgen("confab_widget", &dist.join("widget"), &WIDGET_WASM_OPT_FLAGS, Some("intounderlying"))?;
-    bindgen("confab_admin", &dist.join("admin"), &[], None)?;
+    bindgen("confab_widget", &dist.join("widget"), &WIDGET_WASM_OPT_FLAGS)?;
+    bindgen("confab_admin", &dist.join("admin"), &[])?;
     // wasm-bindgen writes readable JS glue; minified, the widget's is about 2 KB (brotli)
     // smaller, and it is fetched when the chat opens. It is bundled from an entry that
-    // re-exports only what the loader calls, so the classes of the unused `wasm-streams`
-    // exports (see `drop_unused_exports`) are left out.
+    // re-exports only what the loader calls, so nothing else of the glue is kept.
     let glue = dist.join("widget/confab_widget.js");
     let entry = project::target().join("widget-glue-entry.js");
     std::fs::write(&entry, format!("export {{ default, mount, control }} from {:?};\n", glue.display().to_string()))
@@ -107,9 +106,8 @@ pub fn apps() -> Result<()> {
 /// down, the data lies above it). Together about 1.4 KB of brotli'd wasm.
 const WIDGET_WASM_OPT_FLAGS: [&str; 2] = ["--converge", "--low-memory-unused"];
 
-/// wasm-bindgen, then wasm-opt with `more_wasm_opt_flags`; in between, the exports whose
-/// names contain `unused_exports` are removed (see [`drop_unused_exports`]).
-fn bindgen(krate: &str, out: &Path, more_wasm_opt_flags: &[&str], unused_exports: Option<&str>) -> Result<()> {
+/// wasm-bindgen, then wasm-opt with `more_wasm_opt_flags`.
+fn bindgen(krate: &str, out: &Path, more_wasm_opt_flags: &[&str]) -> Result<()> {
     let wasm = project::target().join(WASM_TARGET).join("release").join(format!("{krate}.wasm"));
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     run(Command::new(project::cargo_bin().join("wasm-bindgen"))
@@ -124,79 +122,7 @@ fn bindgen(krate: &str, out: &Path, more_wasm_opt_flags: &[&str], unused_exports
         .arg(out)
         .arg(&wasm))?;
     let bg = out.join(format!("{krate}_bg.wasm"));
-    if let Some(unused) = unused_exports {
-        drop_unused_exports(&bg, unused)?;
-    }
     run(Command::new(project::wasm_opt()).args(WASM_OPT_FLAGS).args(more_wasm_opt_flags).arg(&bg).arg("-o").arg(&bg))
-}
-
-/// Removes the exports of `wasm` whose names contain `unused`, and what only they reached.
-///
-/// Leptos' `csr` feature brings its server functions' browser streams (`wasm-streams`), whose
-/// `#[wasm_bindgen]` classes wasm-bindgen exports although the widget never creates one; their
-/// code stays reachable from the exports. `wasm-metadce` keeps every other export and drops
-/// those (about 0.8 KB of brotli'd wasm); the glue's bundling leaves their classes out.
-fn drop_unused_exports(wasm: &Path, unused: &str) -> Result<()> {
-    let bytes = std::fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
-    let kept: Vec<String> = export_names(&bytes)?.into_iter().filter(|name| !name.contains(unused)).collect();
-    if !kept.iter().any(|name| name == "mount") {
-        bail!("{} exports no `mount`: not dropping exports from it", wasm.display());
-    }
-    // wasm-metadce's graph: a root reaching one node per export to keep.
-    let nodes: Vec<String> =
-        kept.iter().enumerate().map(|(i, name)| format!("{{\"name\": \"e{i}\", \"export\": \"{name}\"}}")).collect();
-    let reaches: Vec<String> = (0..kept.len()).map(|i| format!("\"e{i}\"")).collect();
-    let graph = format!(
-        "[{{\"name\": \"root\", \"root\": true, \"reaches\": [{}]}}, {}]",
-        reaches.join(", "),
-        nodes.join(", ")
-    );
-    let graph_file = project::target().join("widget-exports.json");
-    std::fs::write(&graph_file, graph).context("writing the export graph")?;
-    // Only the feature flags: wasm-opt runs next.
-    run(Command::new(project::wasm_metadce())
-        .args(&WASM_OPT_FLAGS[1..])
-        .arg("--graph-file")
-        .arg(&graph_file)
-        .arg(wasm)
-        .arg("-o")
-        .arg(wasm)
-        .stdout(std::process::Stdio::null()))
-}
-
-/// The names of a wasm module's exports (the export section, id 7).
-fn export_names(wasm: &[u8]) -> Result<Vec<String>> {
-    fn leb(bytes: &[u8], at: &mut usize) -> Result<usize> {
-        let (mut value, mut shift) = (0usize, 0);
-        loop {
-            let byte = *bytes.get(*at).context("truncated wasm")?;
-            *at += 1;
-            value |= usize::from(byte & 0x7f) << shift;
-            if byte < 0x80 {
-                return Ok(value);
-            }
-            shift += 7;
-        }
-    }
-    let mut at = 8;
-    while at < wasm.len() {
-        let id = wasm[at];
-        at += 1;
-        let size = leb(wasm, &mut at)?;
-        if id == 7 {
-            let mut names = Vec::new();
-            for _ in 0..leb(wasm, &mut at)? {
-                let len = leb(wasm, &mut at)?;
-                let name = wasm.get(at..at + len).context("truncated export name")?;
-                names.push(String::from_utf8(name.to_vec())?);
-                at += len + 1;
-                leb(wasm, &mut at)?;
-            }
-            return Ok(names);
-        }
-        at += size;
-    }
-    Ok(Vec::new())
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
@@ -218,23 +144,4 @@ pub fn edge() -> Result<()> {
         .env("WASM_BINDGEN_BIN", project::cargo_bin().join("wasm-bindgen"))
         .env("WASM_OPT_BIN", project::wasm_opt())
         .env("ESBUILD_BIN", project::esbuild()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn export_names_are_read_from_the_export_section() {
-        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
-        // A type section to skip, then exports `mount` (function 0) and `memory` (memory 0).
-        wasm.extend([1, 4, 1, 0x60, 0, 0]);
-        wasm.extend([7, 18, 2, 5]);
-        wasm.extend(b"mount");
-        wasm.extend([0, 0, 6]);
-        wasm.extend(b"memory");
-        wasm.extend([2, 0]);
-        assert_eq!(export_names(&wasm).map_err(|e| e.to_string()), Ok(vec!["mount".to_owned(), "memory".to_owned()]));
-        assert!(export_names(&wasm[..wasm.len() - 3]).is_err());
-    }
 }

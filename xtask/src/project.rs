@@ -39,11 +39,6 @@ pub fn wasm_opt() -> PathBuf {
     node_modules().join("binaryen/bin/wasm-opt")
 }
 
-/// binaryen's `wasm-metadce`, which removes exports nothing outside the module uses.
-pub fn wasm_metadce() -> PathBuf {
-    node_modules().join("binaryen/bin/wasm-metadce")
-}
-
 /// esbuild's native binary, for worker-build.
 pub fn esbuild() -> PathBuf {
     node_modules().join("@esbuild/linux-x64/bin/esbuild")
