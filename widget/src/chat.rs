@@ -126,7 +126,10 @@ struct Shared {
     /// The bot's name in the header.
     name: Element,
     transcript: Transcript,
-    /// Where the input, the documents and the Back or Try again button are drawn.
+    /// Where the document links are listed (only ever appended to, so adding one does not
+    /// redraw the input).
+    links: Element,
+    /// Where the input and the Back or Try again button are drawn.
     area: Element,
     lines: Kept<Vec<Line>>,
     input: Kept<Input>,
@@ -192,6 +195,7 @@ impl Ctx {
     fn say(&self, from: Speaker, text: String) {
         let line = Line { from, text };
         self.transcript.add(&line);
+        self.transcript.scroll();
         self.lines.update_value(|lines| lines.push(line));
         self.changed();
     }
@@ -208,25 +212,25 @@ impl Ctx {
 
     /// Adds a document link below the transcript.
     fn document(&self, title: String, url: String) {
+        self.link(&title, &url);
         self.documents.update_value(|docs| docs.push((title, url)));
-        self.render();
     }
 
-    /// Draws what is below the transcript: the documents, the input and the Back or Try again
-    /// button. Links are text with an `https://` address (or one of this edge), never HTML.
+    /// Lists a document link: text with an `https://` address (or one of this edge), never HTML.
+    fn link(&self, title: &str, url: &str) {
+        let nav = match self.links.first_element_child() {
+            Some(nav) => nav,
+            None => dom::add(&self.links, "nav", &[("class", "note"), ("aria-label", "Documents")], ""),
+        };
+        dom::add(&nav, "a", &[("href", url), ("target", "_blank"), ("rel", "noopener")], title);
+        let _ = nav.append_with_str_1(" ");
+    }
+
+    /// Draws what is below the transcript and its documents: the input and the Back or Try
+    /// again button.
     fn render(&self) {
         let area = &self.area;
         area.set_text_content(None);
-        self.documents.with_value(|documents| {
-            if documents.is_empty() {
-                return;
-            }
-            let nav = dom::add(area, "nav", &[("class", "note"), ("aria-label", "Documents")], "");
-            for (title, url) in documents {
-                dom::add(&nav, "a", &[("href", url), ("target", "_blank"), ("rel", "noopener")], title);
-                let _ = nav.append_with_str_1(" ");
-            }
-        });
         let input = self.input.get_value();
         let form = |spec| answer_form::add(area, &spec);
         match &input {
@@ -363,6 +367,10 @@ impl Ctx {
         for line in &saved.lines {
             self.transcript.add(line);
         }
+        self.transcript.scroll();
+        for (title, url) in &saved.documents {
+            self.link(title, url);
+        }
         self.lines.set_value(saved.lines);
         self.documents.set_value(saved.documents);
         self.engaged.set_value(saved.engaged);
@@ -442,6 +450,7 @@ impl Ctx {
     fn clear(&self) {
         self.generation.update_value(|g| *g += 1);
         self.transcript.clear();
+        self.links.set_text_content(None);
         self.lines.set_value(Vec::new());
         self.documents.set_value(Vec::new());
         self.show(Input::Wait);
@@ -916,6 +925,7 @@ pub fn mount(panel: &Element, base: &str, site: &str, events: Events, options: O
     dom::add(&root, "p", &[("class", "offline"), ("role", "status")], "");
     let transcript = Transcript::new(&root);
     let below = dom::add(&root, "div", &[("class", "input")], "");
+    let links = dom::add(&below, "div", &[], "");
     let area = dom::add(&below, "div", &[], "");
     let privacy = [("class", "privacy"), ("hidden", ""), ("target", "_blank"), ("rel", "noopener noreferrer")];
     dom::add(&below, "a", &privacy, "Privacy policy");
@@ -925,6 +935,7 @@ pub fn mount(panel: &Element, base: &str, site: &str, events: Events, options: O
         root: root.clone(),
         name,
         transcript,
+        links,
         area,
         lines: Kept::new(Vec::new()),
         input: Kept::new(Input::Wait),

@@ -23,8 +23,8 @@ extern "C" {
     fn create_element(this: &Document, tag: &str) -> Element;
 }
 
-/// Appends a new `<tag>` to `parent`, with `attributes` and `text` (none when empty).
-pub fn add(parent: &Element, tag: &str, attributes: &[(&str, &str)], text: &str) -> Element {
+/// A new `<tag>` with `attributes` and `text` (none when empty), not in the page yet.
+pub fn make(tag: &str, attributes: &[(&str, &str)], text: &str) -> Element {
     let element = DOCUMENT.with(|d| d.create_element(tag));
     for (name, value) in attributes {
         set(&element, name, value);
@@ -32,6 +32,12 @@ pub fn add(parent: &Element, tag: &str, attributes: &[(&str, &str)], text: &str)
     if !text.is_empty() {
         element.set_text_content(Some(text));
     }
+    element
+}
+
+/// Appends a new `<tag>` to `parent`, with `attributes` and `text` (none when empty).
+pub fn add(parent: &Element, tag: &str, attributes: &[(&str, &str)], text: &str) -> Element {
+    let element = make(tag, attributes, text);
     let _ = parent.append_child(&element);
     element
 }

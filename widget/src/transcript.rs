@@ -46,14 +46,15 @@ impl Transcript {
         Transcript { log, typing }
     }
 
-    /// Appends `line` (lines are only ever appended, above the typing indicator).
+    /// Appends `line` (lines are only ever appended, above the typing indicator); [`scroll`]
+    /// then shows it.
+    ///
+    /// [`scroll`]: Transcript::scroll
     pub fn add(&self, line: &Line) {
         let class = if line.from == Speaker::Bot { "msg bot" } else { "msg me" };
-        dom::add(&self.log, "p", &[("class", class)], &line.text);
-        if self.typing.parent_node().is_some() {
-            let _ = self.log.append_child(&self.typing);
-        }
-        self.scroll();
+        let p = dom::make("p", &[("class", class)], &line.text);
+        let typing: &web_sys::Node = &self.typing;
+        let _ = self.log.insert_before(&p, typing.parent_node().is_some().then_some(typing));
     }
 
     /// Shows or hides the typing indicator.
@@ -71,9 +72,9 @@ impl Transcript {
         self.log.set_text_content(None);
     }
 
-    /// Scrolls to the newest line. Reading `scrollHeight` lays the new line out first, so it is
-    /// fully visible.
-    fn scroll(&self) {
+    /// Scrolls to the newest line. Reading `scrollHeight` lays the new lines out first, so the
+    /// last is fully visible.
+    pub fn scroll(&self) {
         self.log.set_scroll_top(self.log.scroll_height());
     }
 }
