@@ -257,6 +257,10 @@ pub struct ChatEvent {
     /// The host page's Munchkin cookie, if any.
     #[serde(default)]
     pub mkto: Option<String>,
+    /// The widget's id for this event (a random UUID): a resend of an event that did arrive,
+    /// only its response lost, is stored once.
+    #[serde(default)]
+    pub id: Option<String>,
 }
 
 /// One bookable slot.

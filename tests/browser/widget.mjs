@@ -616,13 +616,22 @@ const scenarios = {
     await lost;
     await page.waitForFunction(() => (JSON.parse(sessionStorage.getItem("confab:demo")) || {}).u?.length === 1);
     const kept = (await entry()).u[0];
-    check(kept.kind === "answer" && kept.card === "intent" && kept.value === "book", `kept: ${JSON.stringify(kept)}`);
-    const carried = page.waitForEvent("requestfinished",
-      (r) => r.url().endsWith("/events") && r.postDataJSON()?.kind === "answer" && r.postDataJSON()?.value === "book");
+    // With the widget's id for it, which the edge stores once however often it is sent.
+    check(kept.kind === "answer" && kept.card === "intent" && kept.value === "book" &&
+      /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(kept.id), `kept: ${JSON.stringify(kept)}`);
+    // Every /events request from here on: [outcome, body].
+    const after = [];
+    for (const outcome of ["requestfinished", "requestfailed"]) {
+      page.on(outcome, (r) => { if (r.url().endsWith("/events")) after.push([outcome, r.postData()]); });
+    }
     await page.getByRole("link", { name: "Pricing" }).click();
     await page.waitForURL("**/pricing");
     await page.unroute("**/events");
-    await carried;
+    const carried = () => after.some(([outcome, body]) =>
+      outcome === "requestfinished" && JSON.parse(body || "{}").id === kept.id);
+    const sending = Date.now() + TIMEOUT;
+    while (!carried() && Date.now() < sending) await page.waitForTimeout(100);
+    check(carried(), `the kept event ${kept.id} was not sent by the next page: ${JSON.stringify(after)}`);
     await page.waitForFunction(() => !(JSON.parse(sessionStorage.getItem("confab:demo")) || {}).u);
     await context.close();
 

@@ -388,6 +388,21 @@ fn chat_events_count_once_per_visitor_session_and_dialogue_and_keep_every_answer
     for _ in 0..2 {
         assert_eq!(counted(&event(&app, "v1", "s1", "answer", Some("greeting"), Some("book"))?), Some(true));
     }
+    // An answer the widget sends again with its id (only the response was lost) is kept once;
+    // another answer, with its own id, is kept too.
+    let with_id = |id: &str| {
+        let body = json!({
+            "visitor_id": "v1", "session_id": "s1", "dialogue": "welcome", "version": 1,
+            "kind": "capture", "card": "email", "value": "ada@example.com", "id": id,
+        });
+        app.post("/api/v1/sites/demo/events", &body.to_string(), Some(DEMO_ORIGIN), None)
+    };
+    let first = "0f8e4a52-3c1b-4d7e-9a60-5b2c8d1e7f43";
+    assert_eq!(counted(&with_id(first)?), Some(true));
+    assert_eq!(counted(&with_id(first)?), Some(false));
+    assert_eq!(counted(&with_id("5d9c2b71-8e4f-4a3d-b1c6-0e7a9f2d4b58")?), Some(true));
+    let r = with_id("not an id")?;
+    assert_eq!((r.status, r.error_code()), (400, Some("invalid_event")));
     assert_eq!(counted(&event(&app, "v1", "s1", "goal", Some("qualified"), Some("2"))?), Some(true));
     assert_eq!(counted(&event(&app, "v1", "s1", "goal", Some("qualified"), Some("2"))?), Some(false));
     // Bad input is refused with the reason.

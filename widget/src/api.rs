@@ -106,7 +106,8 @@ impl Api {
     /// `completed`, `closed`). The chat never waits for it. Returns the request's body when
     /// the network did not carry it (offline), for the loader to send again once the
     /// connection is back, so an answer given offline still reaches the edge; an event the edge
-    /// refused is dropped.
+    /// refused is dropped. The body carries a random id, so an event sent again after only its
+    /// response was lost is stored once.
     pub async fn event(
         &self,
         ids: &Ids,
@@ -125,6 +126,7 @@ impl Api {
             ("card", card),
             ("value", value),
             ("mkto", mkto.as_deref()),
+            ("id", random_key().as_deref()),
         ]);
         let _ = js_sys::Reflect::set(&body, &"version".into(), &JsValue::from(version));
         match self.call("POST", "/events", Some(body.clone()), None).await {

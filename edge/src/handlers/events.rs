@@ -4,8 +4,10 @@
 //!
 //! Invariants: `triggered`, `engaged` and `completed` count once per visitor, session and
 //! dialogue, a goal once per session (a unique `once_key`, so retries and double clicks
-//! count once); answers and captures are all kept; a counted kind of a known visitor is
-//! queued for Marketo under the key `event:{once_key}`, so it is delivered once.
+//! count once); answers and captures are all kept, each once: the widget's event id is their
+//! `once_key`, so the widget sending one again (its response was lost) stores nothing new; a
+//! counted kind of a known visitor is queued for Marketo under the key `event:{once_key}`, so
+//! it is delivered once.
 
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
@@ -23,13 +25,14 @@ const MAX_VALUE_CHARS: usize = 1_000;
 /// Event kinds the widget sends.
 const KINDS: [&str; 7] = ["triggered", "engaged", "answer", "capture", "goal", "completed", "closed"];
 
-/// The key that makes an event count once, if it is one that does.
+/// The key that makes an event count once: by its kind's counting rule, or else by the
+/// widget's id for it, when it has one.
 pub fn once_key(site: &str, e: &ChatEvent) -> Option<String> {
     let base = format!("{site}:{}:{}:{}", e.visitor_id, e.session_id, e.dialogue);
     match e.kind.as_str() {
         "triggered" | "engaged" | "completed" => Some(format!("{base}:{}", e.kind)),
         "goal" => Some(format!("{base}:goal:{}", e.card.as_deref().unwrap_or_default())),
-        _ => None,
+        _ => e.id.as_ref().map(|id| format!("{base}:id:{id}")),
     }
 }
 
@@ -49,11 +52,11 @@ pub fn activity(e: &ChatEvent) -> Option<ActivityKind> {
 }
 
 fn check(e: &ChatEvent) -> ApiResult<()> {
-    let ids = [&e.visitor_id, &e.session_id, &e.dialogue];
-    if ids.iter().any(|id| !is_valid_slug(id)) {
+    let ids = [Some(&e.visitor_id), Some(&e.session_id), Some(&e.dialogue), e.id.as_ref()];
+    if ids.into_iter().flatten().any(|id| !is_valid_slug(id)) {
         return Err(ApiError::bad_request(
             "invalid_event",
-            "`visitor_id`, `session_id` and `dialogue` must be 1 to 64 letters, digits, - or _.",
+            "`visitor_id`, `session_id`, `dialogue` and `id` must be 1 to 64 letters, digits, - or _.",
         ));
     }
     if !KINDS.contains(&e.kind.as_str()) {

@@ -75,6 +75,7 @@ pub async fn adopt(db: &D1Database, site: &str, visitor: &str, lead_id: i64) -> 
             card: r.card,
             value: r.value,
             mkto: None,
+            id: None,
         })
         .collect())
 }
