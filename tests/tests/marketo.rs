@@ -363,9 +363,22 @@ fn event(
     card: Option<&str>,
     value: Option<&str>,
 ) -> Result<Reply> {
+    event_with_id(app, visitor, session, kind, card, value, None)
+}
+
+/// [`event`] with the widget's id for it.
+fn event_with_id(
+    app: &TestApp,
+    visitor: &str,
+    session: &str,
+    kind: &str,
+    card: Option<&str>,
+    value: Option<&str>,
+    id: Option<&str>,
+) -> Result<Reply> {
     let body = json!({
         "visitor_id": visitor, "session_id": session, "dialogue": "welcome", "version": 1,
-        "kind": kind, "card": card, "value": value,
+        "kind": kind, "card": card, "value": value, "id": id,
     });
     app.post("/api/v1/sites/demo/events", &body.to_string(), Some(DEMO_ORIGIN), None)
 }
@@ -390,13 +403,7 @@ fn chat_events_count_once_per_visitor_session_and_dialogue_and_keep_every_answer
     }
     // An answer the widget sends again with its id (only the response was lost) is kept once;
     // another answer, with its own id, is kept too.
-    let with_id = |id: &str| {
-        let body = json!({
-            "visitor_id": "v1", "session_id": "s1", "dialogue": "welcome", "version": 1,
-            "kind": "capture", "card": "email", "value": "ada@example.com", "id": id,
-        });
-        app.post("/api/v1/sites/demo/events", &body.to_string(), Some(DEMO_ORIGIN), None)
-    };
+    let with_id = |id| event_with_id(&app, "v1", "s1", "capture", Some("email"), Some("ada@example.com"), Some(id));
     let first = "0f8e4a52-3c1b-4d7e-9a60-5b2c8d1e7f43";
     assert_eq!(counted(&with_id(first)?), Some(true));
     assert_eq!(counted(&with_id(first)?), Some(false));

@@ -5,7 +5,7 @@ use crate::dom;
 use web_sys::Element;
 
 /// The id of the line under the booking's email input that says why an email was refused.
-pub const ERROR_ID: &str = "confab-email-error";
+const ERROR_ID: &str = "confab-email-error";
 
 /// What the form asks for.
 pub struct Spec {
